@@ -1,0 +1,89 @@
+// Typed trace events: the simulator's one account of what happened. Devices, bridges and stacks emit
+// them; tests, captures, the CLI and the web view subscribe. Emitting is guarded by `bus.on` so that a
+// run nobody watches does not even build the event objects (the hot path stays allocation-free).
+import type { Mac } from "../wire/address.ts";
+
+/** Why a frame or packet was dropped. One word each, stable: tests and the web view match on them. */
+export type DropReason =
+  | "link-down" // the device is administratively down
+  | "no-carrier" // cable unplugged / peer gone
+  | "not-for-us" // destination MAC neither ours, broadcast, multicast, nor promiscuous
+  | "guest-paused" // Xen netback: the frontend's domain is paused
+  | "no-frontend" // Xen netback: the guest side is gone (saved, destroyed)
+  | "port-disabled" // bridge port administratively down
+  | "port-blocking" // bridge port in blocking or listening state (STP)
+  | "port-learning" // bridge port learning: source learned, frame not forwarded
+  | "same-port" // bridge: destination is behind the port the frame came in on
+  | "storm" // the broadcast-storm budget was exhausted
+  | "loss" // random loss on a cable
+  | "malformed" // bytes that do not parse
+  | "too-big" // frame larger than the MTU
+  | "queue-full"; // a bounded queue overflowed
+
+/** Everything the simulator reports. `time` is in virtual microseconds. */
+export type TraceEvent =
+  | { readonly kind: "tx"; readonly time: number; readonly node: string; readonly dev: string; readonly frame: Uint8Array }
+  | { readonly kind: "rx"; readonly time: number; readonly node: string; readonly dev: string; readonly frame: Uint8Array }
+  | {
+      readonly kind: "drop";
+      readonly time: number;
+      readonly node: string;
+      readonly dev: string;
+      readonly reason: DropReason;
+      readonly frame?: Uint8Array;
+      readonly detail?: string;
+    }
+  | { readonly kind: "learn"; readonly time: number; readonly node: string; readonly bridge: string; readonly mac: Mac; readonly port: string; readonly moved: boolean }
+  | { readonly kind: "age-out"; readonly time: number; readonly node: string; readonly bridge: string; readonly mac: Mac; readonly port: string }
+  | {
+      readonly kind: "forward";
+      readonly time: number;
+      readonly node: string;
+      readonly bridge: string;
+      readonly inPort: string;
+      readonly outPort: string;
+      readonly frame: Uint8Array;
+    }
+  | {
+      readonly kind: "flood";
+      readonly time: number;
+      readonly node: string;
+      readonly bridge: string;
+      readonly inPort: string;
+      readonly outPorts: readonly string[];
+      readonly why: "broadcast" | "multicast" | "unknown-unicast";
+      readonly frame: Uint8Array;
+    }
+  | { readonly kind: "local"; readonly time: number; readonly node: string; readonly bridge: string; readonly inPort: string; readonly frame: Uint8Array }
+  | { readonly kind: "port-state"; readonly time: number; readonly node: string; readonly bridge: string; readonly port: string; readonly state: string; readonly role?: string }
+  | { readonly kind: "stp"; readonly time: number; readonly node: string; readonly bridge: string; readonly detail: string }
+  | { readonly kind: "storm"; readonly time: number; readonly node: string; readonly bridge: string; readonly frames: number }
+  | { readonly kind: "link"; readonly time: number; readonly node: string; readonly dev: string; readonly up: boolean; readonly carrier: boolean }
+  | { readonly kind: "note"; readonly time: number; readonly node: string; readonly text: string };
+
+/** The kinds of trace event, e.g. "tx". */
+export type TraceKind = TraceEvent["kind"];
+
+/** A subscriber; called synchronously, in subscription order. */
+export type TraceListener = (event: TraceEvent) => void;
+
+/** Fan-out of trace events to subscribers. */
+export class TraceBus {
+  private listeners: TraceListener[] = [];
+  /** True when anyone listens; emitters check it before building an event. */
+  on = false;
+
+  /** Subscribes; returns the function that unsubscribes. */
+  subscribe(listener: TraceListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    this.on = true;
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.on = this.listeners.length > 0;
+    };
+  }
+
+  emit(event: TraceEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
