@@ -103,18 +103,21 @@ export abstract class BaseDev implements NetDev {
     return this.upper;
   }
 
-  /** Delivers the frame to the medium; false when the medium dropped it (and traced why). */
+  /** Delivers the frame to the medium; false when the medium dropped it (and counted and traced why, e.g. with `dropTx`). */
   protected abstract sendToMedium(frame: Uint8Array): boolean;
 
   transmit(frame: Uint8Array): boolean {
     if (!this.up) return this.dropTx(frame, "link-down");
     if (!this.carrier) return this.dropTx(frame, "no-carrier");
     if (frame.length > this.maxFrameLength(frame)) return this.dropTx(frame, "too-big");
+    const sim = this.sim;
+    // Traced before the driver sees it, as tcpdump taps dev_queue_xmit; counted only once the
+    // driver took it, as Linux drivers count tx_packets (a driver drop counts tx_dropped instead).
+    if (sim.trace.on) sim.trace.emit({ kind: "tx", time: sim.now, node: this.node, dev: this.devName, frame });
+    if (!this.sendToMedium(frame)) return false;
     this.counters.txPackets++;
     this.counters.txBytes += frame.length;
-    const sim = this.sim;
-    if (sim.trace.on) sim.trace.emit({ kind: "tx", time: sim.now, node: this.node, dev: this.devName, frame });
-    return this.sendToMedium(frame);
+    return true;
   }
 
   receive(frame: Uint8Array): void {
@@ -126,7 +129,8 @@ export abstract class BaseDev implements NetDev {
     this.counters.rxPackets++;
     this.counters.rxBytes += frame.length;
     const dst = frame.length >= 6 ? readMac(frame, 0) : BROADCAST_MAC;
-    if (isMulticastMac(dst)) this.counters.rxMulticast++;
+    // `ip -s link` mcast counts multicast only: broadcast is its own class (e1000's MPRC vs BPRC).
+    if (isMulticastMac(dst) && dst !== BROADCAST_MAC) this.counters.rxMulticast++;
     if (sim.trace.on) sim.trace.emit({ kind: "rx", time: sim.now, node: this.node, dev: this.devName, frame });
     if (frame.length < ETH_HEADER) {
       this.counters.rxErrors++;
