@@ -14,11 +14,21 @@ export type DropReason =
   | "port-blocking" // bridge port in blocking or listening state (STP)
   | "port-learning" // bridge port learning: source learned, frame not forwarded
   | "same-port" // bridge: destination is behind the port the frame came in on
+  | "invalid-source" // bridge: source MAC is multicast or all zeros (is_valid_ether_addr)
+  | "link-local" // bridge: 01:80:c2:00:00:0X reserved group address, never forwarded (802.1D 7.12.6)
   | "storm" // the broadcast-storm budget was exhausted
   | "loss" // random loss on a cable
   | "malformed" // bytes that do not parse
   | "too-big" // frame larger than the MTU
-  | "queue-full"; // a bounded queue overflowed
+  | "queue-full" // a bounded queue overflowed
+  | "no-route" // IPv4: no route to the destination
+  | "ttl-exceeded" // IPv4: TTL ran out while forwarding
+  | "arp-failed" // IPv4: the next hop did not answer ARP; the packet waited and was given up
+  | "no-forward" // IPv4: not for this host and ip_forward is off
+  | "filtered" // IPv4: netfilter dropped or rejected it
+  | "martian" // IPv4: impossible source or destination address (ip_route_input's martians)
+  | "no-socket" // IPv4: no socket or protocol handler for it
+  | "no-protocol"; // a frame type nobody above the device handles
 
 /** Everything the simulator reports. `time` is in virtual microseconds. */
 export type TraceEvent =
@@ -59,7 +69,46 @@ export type TraceEvent =
   | { readonly kind: "stp"; readonly time: number; readonly node: string; readonly bridge: string; readonly detail: string }
   | { readonly kind: "storm"; readonly time: number; readonly node: string; readonly bridge: string; readonly frames: number }
   | { readonly kind: "link"; readonly time: number; readonly node: string; readonly dev: string; readonly up: boolean; readonly carrier: boolean }
-  | { readonly kind: "note"; readonly time: number; readonly node: string; readonly text: string };
+  | { readonly kind: "note"; readonly time: number; readonly node: string; readonly text: string }
+  // IPv4 stack (netsim/l3): the route a packet took, ARP and neighbour-state changes, ICMP it
+  // generated, local delivery and drops. Addresses are numbers (ipv4ToString prints them).
+  | {
+      readonly kind: "route";
+      readonly time: number;
+      readonly node: string;
+      readonly result: "output" | "forward" | "local" | "broadcast";
+      readonly src: number;
+      readonly dst: number;
+      readonly dev: string;
+      readonly via?: number;
+    }
+  | {
+      readonly kind: "arp";
+      readonly time: number;
+      readonly node: string;
+      readonly dev: string;
+      readonly op: "request" | "probe" | "reply" | "proxy-reply" | "proxy-delay" | "gratuitous";
+      readonly ip: number;
+      readonly mac?: Mac;
+      readonly delay?: number;
+    }
+  | { readonly kind: "neigh"; readonly time: number; readonly node: string; readonly dev: string; readonly ip: number; readonly state: string; readonly mac?: Mac }
+  | { readonly kind: "icmp"; readonly time: number; readonly node: string; readonly type: number; readonly code: number; readonly src: number; readonly dst: number; readonly limited?: boolean }
+  | { readonly kind: "deliver"; readonly time: number; readonly node: string; readonly proto: number; readonly src: number; readonly dst: number; readonly to: string }
+  | {
+      readonly kind: "ip-drop";
+      readonly time: number;
+      readonly node: string;
+      readonly reason: DropReason;
+      readonly dev?: string;
+      readonly src?: number;
+      readonly dst?: number;
+      readonly detail?: string;
+    }
+  // Netfilter (netsim/l3/netfilter): a NAT binding made for a new connection (tuples as text, e.g.
+  // `udp 10.0.0.2:5000 > 192.0.2.1:53`) and conntrack entries created or destroyed (with why).
+  | { readonly kind: "nat"; readonly time: number; readonly node: string; readonly manip: "src" | "dst"; readonly before: string; readonly after: string }
+  | { readonly kind: "conntrack"; readonly time: number; readonly node: string; readonly event: "new" | "destroy"; readonly tuple: string; readonly reason?: string };
 
 /** The kinds of trace event, e.g. "tx". */
 export type TraceKind = TraceEvent["kind"];

@@ -6,3 +6,4 @@ export { Veth, type VethEnd } from "./veth.ts";
 export { Netfront, Netback, XEN_BACKEND_MAC, DEFAULT_RING_DELAY, type BackendState, type NetbackOptions } from "./xen-netif.ts";
 export { Dummy } from "./dummy.ts";
 export { Hub } from "./hub.ts";
+export * from "./bridge/index.ts";

@@ -15,3 +15,4 @@ export * from "./dhcp.ts";
 export * from "./build.ts";
 export * from "./decode.ts";
 export * from "./summary.ts";
+export * from "./stp.ts";

@@ -1,0 +1,58 @@
+// `npm run bench [-- NAME[=N] ...]`: runs the benchmarks and prints one JSON object per run.
+// Speed goals live here, not in timed tests. Wall time excludes building the scenario (reported
+// separately as setupSeconds); peak RSS is the process's, so run one heavy scenario per process
+// when comparing memory (`npm run bench -- star=10000`).
+import { SECOND } from "../netsim/engine/sim.ts";
+import { buildStar } from "./star.ts";
+
+interface BenchResult {
+  readonly [field: string]: number | string;
+}
+
+type Bench = (n: number) => BenchResult;
+
+const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }> = {
+  star: { defaultN: 1000, run: runStar },
+};
+
+function runStar(n: number): BenchResult {
+  const setupStart = performance.now();
+  const { sim, framesTransmitted } = buildStar(n);
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  const start = performance.now();
+  sim.runUntil(12 * SECOND);
+  const wallSeconds = (performance.now() - start) / 1000;
+  const frames = framesTransmitted();
+  return {
+    scenario: `star-${n}`,
+    N: n,
+    framesTransmitted: frames,
+    events: sim.eventsRun,
+    simulatedSeconds: sim.now / SECOND,
+    setupSeconds: round(setupSeconds),
+    wallSeconds: round(wallSeconds),
+    framesPerWallSecond: Math.round(frames / wallSeconds),
+    eventsPerWallSecond: Math.round(sim.eventsRun / wallSeconds),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function main(args: string[]): void {
+  const requests = args.length > 0 ? args : Object.keys(BENCHES);
+  for (const request of requests) {
+    const [name = "", nText] = request.split("=");
+    const bench = BENCHES[name];
+    if (!bench) {
+      console.error(`unknown benchmark "${name}"; known: ${Object.keys(BENCHES).join(", ")}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.log(JSON.stringify(bench.run(nText ? Number(nText) : bench.defaultN)));
+  }
+}
+
+main(process.argv.slice(2));
