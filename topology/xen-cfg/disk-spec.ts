@@ -161,7 +161,8 @@ function setFormat(spec: Mutable<DiskSpec>, v: Located<string>, sink: Sink): boo
 }
 
 function setVdev(spec: Mutable<DiskSpec>, v: Located<string>): void {
-  const m = /^(?:ioemu:)?(.*?)(?::(cdrom|disk))?$/.exec(v.value)!;
+  // The `s` flag: a value may hold a line break (a "\r" in a string literal), which `.` alone skips.
+  const m = /^(?:ioemu:)?(.*?)(?::(cdrom|disk))?$/s.exec(v.value)!;
   spec.vdev = { value: m[1]!, range: v.range };
   if (m[2] === "cdrom") spec.devtype = "cdrom";
 }

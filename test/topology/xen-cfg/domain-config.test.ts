@@ -212,3 +212,12 @@ describe("specs given as plain text", () => {
     expect(labels(parseVifText("mac=zz").diagnostics)).toEqual(["vif-bad-mac@1:5"]);
   });
 });
+
+describe("disk specs with control characters", () => {
+  it("reads a vdev holding a carriage return instead of throwing", () => {
+    const text = "disk = [ 'file:/x.iso,x\\r\\tvdb:cdrom,r' ]\n";
+    const parsed = parseDomainConfig(text, "cr.cfg");
+    expect(parsed.value.disks).toHaveLength(1);
+    expect(parsed.value.disks[0]?.devtype).toBe("cdrom");
+  });
+});
