@@ -4,6 +4,7 @@
 // when comparing memory (`npm run bench -- star=10000`).
 import { SECOND } from "../netsim/engine/sim.ts";
 import { buildStar } from "./star.ts";
+import { parseCorpus } from "./corpus.ts";
 
 interface BenchResult {
   readonly [field: string]: number | string;
@@ -13,7 +14,21 @@ type Bench = (n: number) => BenchResult;
 
 const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }> = {
   star: { defaultN: 1000, run: runStar },
+  corpus: { defaultN: 100, run: runCorpus },
 };
+
+function runCorpus(rounds: number): BenchResult {
+  const { files, bytes, wallSeconds } = parseCorpus(rounds);
+  return {
+    scenario: `corpus-parse-x${rounds}`,
+    rounds,
+    files,
+    megabytes: round(bytes / 1e6),
+    wallSeconds: round(wallSeconds),
+    filesPerWallSecond: Math.round(files / wallSeconds),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
 
 function runStar(n: number): BenchResult {
   const setupStart = performance.now();
