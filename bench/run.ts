@@ -2,8 +2,9 @@
 // Speed goals live here, not in timed tests. Wall time excludes building the scenario (reported
 // separately as setupSeconds); peak RSS is the process's, so run one heavy scenario per process
 // when comparing memory (`npm run bench -- star=10000`).
-import { SECOND } from "../netsim/engine/sim.ts";
+import { SECOND, type Sim } from "../netsim/engine/sim.ts";
 import { buildStar } from "./star.ts";
+import { buildStarPing } from "./star-ping.ts";
 import { parseCorpus } from "./corpus.ts";
 
 interface BenchResult {
@@ -13,7 +14,8 @@ interface BenchResult {
 type Bench = (n: number) => BenchResult;
 
 const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }> = {
-  star: { defaultN: 1000, run: runStar },
+  star: { defaultN: 1000, run: (n) => runStar("star", n, buildStar) },
+  "star-ping": { defaultN: 1000, run: (n) => runStar("star-ping", n, buildStarPing) },
   corpus: { defaultN: 100, run: runCorpus },
 };
 
@@ -30,16 +32,20 @@ function runCorpus(rounds: number): BenchResult {
   };
 }
 
-function runStar(n: number): BenchResult {
+/** A built star scenario: the simulator and a count of every device transmit so far. */
+type StarBuilder = (n: number) => { readonly sim: Sim; readonly framesTransmitted: () => number };
+
+/** Builds a star scenario (timed as setup), then times 12 simulated seconds of it. */
+function runStar(name: string, n: number, build: StarBuilder): BenchResult {
   const setupStart = performance.now();
-  const { sim, framesTransmitted } = buildStar(n);
+  const { sim, framesTransmitted } = build(n);
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const start = performance.now();
   sim.runUntil(12 * SECOND);
   const wallSeconds = (performance.now() - start) / 1000;
   const frames = framesTransmitted();
   return {
-    scenario: `star-${n}`,
+    scenario: `${name}-${n}`,
     N: n,
     framesTransmitted: frames,
     events: sim.eventsRun,

@@ -108,7 +108,35 @@ export type TraceEvent =
   // Netfilter (netsim/l3/netfilter): a NAT binding made for a new connection (tuples as text, e.g.
   // `udp 10.0.0.2:5000 > 192.0.2.1:53`) and conntrack entries created or destroyed (with why).
   | { readonly kind: "nat"; readonly time: number; readonly node: string; readonly manip: "src" | "dst"; readonly before: string; readonly after: string }
-  | { readonly kind: "conntrack"; readonly time: number; readonly node: string; readonly event: "new" | "destroy"; readonly tuple: string; readonly reason?: string };
+  | { readonly kind: "conntrack"; readonly time: number; readonly node: string; readonly event: "new" | "destroy"; readonly tuple: string; readonly reason?: string }
+  // DHCP (netsim/apps): a client's state changes and lease events, a server's offers, acks, naks
+  // and ping checks. `ip` is the address concerned (a number), `mac` the client's hardware address.
+  | {
+      readonly kind: "dhcp";
+      readonly time: number;
+      readonly node: string;
+      readonly dev: string;
+      readonly role: "client" | "server";
+      readonly event: DhcpTraceEvent;
+      readonly ip?: number;
+      readonly mac?: Mac;
+      readonly detail?: string;
+    };
+
+/** What a `dhcp` trace event reports. */
+export type DhcpTraceEvent =
+  | "state" // client: entered the state named in `detail`
+  | "bound" // client: lease applied to the interface
+  | "renewed" // client: lease extended
+  | "expired" // client: lease ran out, address removed
+  | "released" // client: address given back
+  | "failed" // client: gave up (udhcpc -n)
+  | "ping-check" // server: ICMP echo sent to a candidate address
+  | "in-use" // server: the candidate answered the ping
+  | "offer"
+  | "ack"
+  | "nak"
+  | "lease-expired"; // server: a lease ran out and was pruned
 
 /** The kinds of trace event, e.g. "tx". */
 export type TraceKind = TraceEvent["kind"];
