@@ -1,12 +1,11 @@
 // `xennet ifquery`: the commander wiring passes ifquery's own arguments through untouched, prints
-// both streams and sets the exit code; absolute paths are read under the global --root.
+// both streams and sets the exit code; absolute paths are read under --root when it is given.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Command } from "commander";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { registerIfquery } from "../../../cli/ifquery.ts";
+import { buildProgram } from "../../cli/program.ts";
 
 const root = mkdtempSync(join(tmpdir(), "xennet-cli-root-"));
 mkdirSync(join(root, "etc/network/interfaces.d"), { recursive: true });
@@ -14,14 +13,17 @@ writeFileSync(join(root, "etc/network/interfaces"), "auto eth0\nallow-hotplug et
 writeFileSync(join(root, "etc/network/interfaces.d/eth1"), "iface eth1 inet dhcp\n post-up echo up\n");
 
 async function xennet(...args: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
+  return run(["--root", root, "ifquery", ...args]);
+}
+
+/** Runs the real command tree (cli/program.ts) in-process with `argv` after the program name. */
+async function run(argv: string[]): Promise<{ out: string; err: string; code: number | undefined }> {
   let out = "";
   let err = "";
   vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
   vi.spyOn(process.stderr, "write").mockImplementation((s) => ((err += String(s)), true));
-  const program = new Command("xennet").option("--root <dir>", "host root").exitOverride();
-  registerIfquery(program);
   process.exitCode = undefined;
-  await program.parseAsync(["node", "xennet", "--root", root, "ifquery", ...args]);
+  await buildProgram().parseAsync(["node", "xennet", ...argv]);
   const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
   process.exitCode = undefined;
   vi.restoreAllMocks();
@@ -32,6 +34,12 @@ afterEach(() => vi.restoreAllMocks());
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("xennet ifquery", () => {
+  it("reads an absolute -i path from the real filesystem when --root is not given", async () => {
+    const r = await run(["ifquery", "-i", join(root, "etc/network/interfaces"), "--list"]);
+    expect(r.err).toBe("");
+    expect(r.out).toBe("lo\neth0\n");
+  });
+
   it("lists auto and allow-hotplug interfaces of the file under --root", async () => {
     expect(await xennet("-i", "/etc/network/interfaces", "--list")).toEqual({ out: "lo\neth0\n", err: "", code: 0 });
     expect(await xennet("-i", "/etc/network/interfaces", "--list", "--allow=hotplug")).toEqual({ out: "eth1\n", err: "", code: 0 });
