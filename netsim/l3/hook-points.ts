@@ -9,7 +9,7 @@ import { readU16, readU32, writeU16, writeU32 } from "../wire/bytes.ts";
 import { foldChecksum, internetChecksum, pseudoHeaderSum, sumWords } from "../wire/checksum.ts";
 import { ETH_HLEN } from "./ethernet-io.ts";
 import { RTN } from "./fib.ts";
-import type { HookContext, HookPoint, RejectWith } from "./hooks.ts";
+import type { HookContext, HookPoint, PacketState, RejectWith } from "./hooks.ts";
 import type { Iface } from "./iface.ts";
 import { ICMP, OFFENDER } from "./icmp-handler.ts";
 import type { Ipv4Stack } from "./ipv4-stack.ts";
@@ -36,6 +36,27 @@ function viewOf(frame: Uint8Array): Uint8Array {
   return view;
 }
 
+/** Each frame's PacketState (its sk_buff): created at the first hook, carried to a rebuilt frame. */
+const states = new WeakMap<Uint8Array, PacketState>();
+
+function stateOf(frame: Uint8Array): PacketState {
+  let state = states.get(frame);
+  if (state === undefined) {
+    state = {};
+    states.set(frame, state);
+  }
+  return state;
+}
+
+/**
+ * Gives `copy` the packet state of `frame`, for a packet that continues its traversal in new
+ * bytes — looped back through `lo`, as Linux's loopback keeps skb->nfct.
+ */
+export function carryPacketState(frame: Uint8Array, copy: Uint8Array): void {
+  const state = states.get(frame);
+  if (state !== undefined) states.set(copy, state);
+}
+
 /**
  * Runs the hooks at `point` on the packet in `frame` (IP at ETH_HLEN; the frame must be the stack's
  * own, not shared with other receivers). Returns the frame to go on with or null when it was
@@ -47,6 +68,7 @@ export function runHook(stack: Ipv4Stack, point: HookPoint, frame: Uint8Array, i
   if (hooks === null) return frame;
   const packet = viewOf(frame);
   const ctx: HookContext = {
+    skb: stateOf(frame),
     ...(inIface !== null ? { inDev: inIface.name } : {}),
     ...(outIface !== null ? { outDev: outIface.name } : {}),
     ...(nextHop !== 0 ? { nextHop } : {}),
@@ -60,6 +82,7 @@ export function runHook(stack: Ipv4Stack, point: HookPoint, frame: Uint8Array, i
     }
     const rebuilt = new Uint8Array(ETH_HLEN + verdict.packet.length);
     rebuilt.set(verdict.packet, ETH_HLEN);
+    carryPacketState(frame, rebuilt);
     return rebuilt;
   }
   stack.ipDrop("filtered", inIface ?? outIface, frame, `${point}: ${verdict.reason}`);

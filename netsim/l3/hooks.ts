@@ -29,8 +29,21 @@ export type Verdict =
   | { readonly action: "drop"; readonly reason: string }
   | { readonly action: "reject"; readonly with: RejectWith; readonly reason: string };
 
+/**
+ * State that travels with one packet through all the hooks of its traversal, as Linux keeps it in
+ * the sk_buff (skb->nfct): netfilter records there the connection it found the packet to belong
+ * to, and finds it again at the packet's later hooks even after NAT rewrote the bytes. The stack
+ * creates one per packet and hands the same object to every hook that packet passes.
+ */
+export interface PacketState {
+  /** The connection-tracking state netfilter attached; opaque to the stack. */
+  nfct?: unknown;
+}
+
 /** What the hook knows about the packet's path. */
 export interface HookContext {
+  /** The packet's own state across its hooks (absent when a caller runs a single hook). */
+  readonly skb?: PacketState;
   /** Device the packet came in on (PREROUTING, INPUT, FORWARD). */
   readonly inDev?: string;
   /** Device the packet will leave by (FORWARD, OUTPUT, POSTROUTING). */

@@ -19,7 +19,7 @@ import { DeviceTable } from "./devices.ts";
 import { ETH_HLEN, ETH_P_ARP, ETH_P_IP, PKT, pktTypeOf, writeEthernetHeader } from "./ethernet-io.ts";
 import { Fib, IN, RTN, type FibHost } from "./fib.ts";
 import { Forwarder } from "./forwarding.ts";
-import { runHook } from "./hook-points.ts";
+import { carryPacketState, runHook } from "./hook-points.ts";
 import type { HookPoint, PacketHooks, StackView } from "./hooks.ts";
 import { IcmpHandler, ICMP, OFFENDER, type IcmpErrorReport } from "./icmp-handler.ts";
 import type { Iface } from "./iface.ts";
@@ -247,6 +247,7 @@ export class Ipv4Stack extends StackApi implements FrameSink, StackView, Neighbo
   /** ip_mc_output's copy of a broadcast we send, delivered to ourselves after the current event. */
   loopbackCopy(out: Iface, frame: Uint8Array): void {
     const copy = frame.slice();
+    carryPacketState(frame, copy);
     this.sim.post(0, () => {
       let pkt: Uint8Array | null = copy;
       if (this.hooks !== null) pkt = runHook(this, "PREROUTING", copy, out, null, 0);

@@ -12,7 +12,6 @@ import { IpProtocol } from "../../wire/ipv4.ts";
 import { Status, type Conn } from "./conn.ts";
 import { ConnTrack, DEFAULT_CONNTRACK_MAX } from "./conntrack.ts";
 import { conntrackIn, lookupTracking, type Tracking } from "./conntrack-in.ts";
-import { InflightPackets } from "./inflight.ts";
 import { runConntrack, type ToolResult } from "./conntrack-tool.ts";
 import { saveTable } from "./format.ts";
 import { applyCommand, iptcFailure, IptcError, type CommandResult } from "./iptables-command.ts";
@@ -66,7 +65,6 @@ export class Netfilter implements PacketHooks {
   private tracking = false;
   private readonly ct: ConnTrack;
   private readonly nat: Nat;
-  private readonly inflight = new InflightPackets();
   private readonly kernelLog: string[] = [];
   /** Stops listening to the stack's device-down notifications. */
   readonly dispose: () => void;
@@ -111,11 +109,11 @@ export class Netfilter implements PacketHooks {
       case "INPUT":
         return this.inputHook(packet, pkt, ctx);
       case "FORWARD": {
-        const t = this.continued(packet, pkt);
+        const t = this.continued(pkt, ctx);
         return this.finish(t, this.filter("FORWARD", t, pkt, ctx), packet);
       }
       case "POSTROUTING": {
-        const t = this.continued(packet, pkt);
+        const t = this.continued(pkt, ctx);
         const nat = this.natHook("POSTROUTING", "src", t, packet, pkt, ctx);
         if (nat.action !== "accept") return this.dropped(t, nat);
         return this.confirmed(t, nat.packet);
@@ -125,7 +123,8 @@ export class Netfilter implements PacketHooks {
 
   /** PREROUTING and OUTPUT: a new traversal — track, then DNAT (then filter, for OUTPUT). */
   private entryHook(hook: "PREROUTING" | "OUTPUT", packet: Uint8Array, pkt: PacketInfo, ctx: HookContext): Verdict {
-    const seen = hook === "PREROUTING" ? this.inflight.recall(packet, this.options.sim.now, true) : undefined;
+    // A packet looped back through lo arrives at PREROUTING already tracked at OUTPUT.
+    const seen = hook === "PREROUTING" ? (ctx.skb?.nfct as Tracking | undefined) : undefined;
     let t: Tracking;
     if (seen !== undefined) t = seen;
     else if (!this.tracking) t = { kind: "untracked", why: "conntrack not loaded" };
@@ -136,14 +135,14 @@ export class Netfilter implements PacketHooks {
     if (t.kind === "drop") return { action: "drop", reason: t.why };
     const nat = this.natHook(hook, "dst", t, packet, pkt, ctx);
     if (nat.action !== "accept") return this.dropped(t, nat);
-    this.inflight.remember(nat.packet, t, this.options.sim.now);
+    if (ctx.skb) ctx.skb.nfct = t;
     if (hook === "PREROUTING") return nat;
     const after = nat.packet === packet ? pkt : readPacketInfo(nat.packet)!;
     return this.finish(t, this.filter("OUTPUT", t, after, ctx), nat.packet);
   }
 
   private inputHook(packet: Uint8Array, pkt: PacketInfo, ctx: HookContext): Verdict {
-    const t = this.continued(packet, pkt);
+    const t = this.continued(pkt, ctx);
     const filtered = this.finish(t, this.filter("INPUT", t, pkt, ctx), packet);
     if (filtered.action !== "accept") return filtered;
     const nat = this.natHook("INPUT", "src", t, packet, pkt, ctx);
@@ -152,8 +151,8 @@ export class Netfilter implements PacketHooks {
   }
 
   /** The tracking of a packet already seen at PREROUTING/OUTPUT (skb->nfct), else found again from its headers. */
-  private continued(packet: Uint8Array, pkt: PacketInfo): Tracking {
-    const known = this.inflight.recall(packet, this.options.sim.now, false);
+  private continued(pkt: PacketInfo, ctx: HookContext): Tracking {
+    const known = ctx.skb?.nfct as Tracking | undefined;
     if (known !== undefined) return known;
     return this.tracking ? lookupTracking(this.ct, pkt) : { kind: "untracked", why: "conntrack not loaded" };
   }

@@ -2,7 +2,7 @@
 // guests behind vifs), IPv4 packets built with the wire codecs (the frame builders' output from
 // offset 14), and a driver that walks a packet through the hooks the way the IPv4 stack does.
 import { Sim } from "../../../../netsim/engine/sim.ts";
-import type { HookContext, HookPoint, StackView, Verdict } from "../../../../netsim/l3/hooks.ts";
+import type { HookContext, HookPoint, PacketState, StackView, Verdict } from "../../../../netsim/l3/hooks.ts";
 import { Netfilter } from "../../../../netsim/l3/netfilter/index.ts";
 import { parseIpv4, type Ipv4 } from "../../../../netsim/wire/address.ts";
 import { buildIcmpEcho, buildIcmpError, buildIpv4Tcp, buildIpv4Udp, type IpFields } from "../../../../netsim/wire/build.ts";
@@ -87,8 +87,9 @@ const PATHS: Readonly<Record<"forward" | "input" | "output", readonly HookPoint[
 /** Walks a packet through its hooks as the stack would; the final verdict (or the first non-accept). */
 export function traverse(nf: Netfilter, path: keyof typeof PATHS, packet: Uint8Array, ctx: HookContext): Verdict {
   let current = packet;
+  const skb: PacketState = {}; // one packet, one sk_buff: netfilter finds its connection again at each hook
   for (const hook of PATHS[path]) {
-    const hookCtx: HookContext = hook === "PREROUTING" || hook === "INPUT" ? { ...(ctx.inDev ? { inDev: ctx.inDev } : {}) } : ctx;
+    const hookCtx: HookContext = hook === "PREROUTING" || hook === "INPUT" ? { ...(ctx.inDev ? { inDev: ctx.inDev } : {}), skb } : { ...ctx, skb };
     const v = nf.run(hook, current, hookCtx);
     if (v.action !== "accept") return v;
     current = v.packet;

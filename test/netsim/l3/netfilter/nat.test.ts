@@ -4,7 +4,7 @@
 // down, and DNAT rewrites destinations.
 import { describe, expect, it } from "vitest";
 import type { TraceEvent } from "../../../../netsim/engine/trace.ts";
-import type { HookContext } from "../../../../netsim/l3/hooks.ts";
+import type { HookContext, PacketState } from "../../../../netsim/l3/hooks.ts";
 import type { Netfilter } from "../../../../netsim/l3/netfilter/index.ts";
 import { internetChecksum } from "../../../../netsim/wire/checksum.ts";
 import { ipv4ToString } from "../../../../netsim/wire/address.ts";
@@ -149,9 +149,10 @@ describe("DNAT and SNAT", () => {
   });
 });
 
-describe("a stack that hands each hook a fresh view of the packet", () => {
-  /** Forwards as netsim/l3 does: a new view per hook, a new frame after a rewrite, TTL decremented before FORWARD. */
+describe("a stack that hands each hook a fresh view of the packet and carries its skb state", () => {
+  /** Forwards as netsim/l3 does: a new view per hook, a new frame after a rewrite, TTL decremented before FORWARD, one PacketState throughout. */
   function forwardFramed(nf: Netfilter, packet: Uint8Array, ctx: HookContext): string {
+    const skb: PacketState = {};
     let frame = new Uint8Array(14 + packet.length);
     frame.set(packet, 14);
     for (const hook of ["PREROUTING", "FORWARD", "POSTROUTING"] as const) {
@@ -162,7 +163,7 @@ describe("a stack that hands each hook a fresh view of the packet", () => {
         [frame[14 + 10], frame[14 + 11]] = [sum >>> 8, sum & 0xff];
       }
       const view = frame.subarray(14);
-      const v = nf.run(hook, view, hook === "PREROUTING" ? { inDev: ctx.inDev! } : ctx);
+      const v = nf.run(hook, view, hook === "PREROUTING" ? { inDev: ctx.inDev!, skb } : { ...ctx, skb });
       if (v.action !== "accept") return v.action;
       if (v.packet !== view) {
         frame = new Uint8Array(14 + v.packet.length);
@@ -182,12 +183,14 @@ describe("a stack that hands each hook a fresh view of the packet", () => {
     expect(traverse(nf, "forward", echo("10.0.1.1", "198.51.100.7", 7, 1), OUT).action).toBe("accept");
     let frame = new Uint8Array(14);
     frame = Uint8Array.from([...frame, ...echo("198.51.100.7", "192.0.2.10", 7, 1, true)]);
-    const pre = accepted(nf.run("PREROUTING", frame.subarray(14), { inDev: "eth0" }));
+    const skb: PacketState = {};
+    const pre = accepted(nf.run("PREROUTING", frame.subarray(14), { inDev: "eth0", skb }));
     expect(nf.connections().filter((c) => c.original.proto === 1)).toHaveLength(0);
     const rebuilt = new Uint8Array(14 + pre.length);
     rebuilt.set(pre, 14);
-    expect(nf.run("FORWARD", rebuilt.subarray(14), BACK).action).toBe("accept");
-    expect(nf.run("POSTROUTING", rebuilt.subarray(14), BACK).action).toBe("accept");
+    // The entry is gone from the table, but the packet still carries it: ESTABLISHED, not INVALID.
+    expect(nf.run("FORWARD", rebuilt.subarray(14), { ...BACK, skb }).action).toBe("accept");
+    expect(nf.run("POSTROUTING", rebuilt.subarray(14), { ...BACK, skb }).action).toBe("accept");
   });
 
   it("finds the connection from the headers when nothing of the packet is recognisable", () => {
