@@ -121,7 +121,27 @@ export type TraceEvent =
       readonly ip?: number;
       readonly mac?: Mac;
       readonly detail?: string;
+    }
+  // TCP (netsim/l3/tcp): a connection (`10.0.0.1:33000>10.0.0.2:22`, local side first) changed
+  // state, retransmitted, timed out, was reset, or sent a keepalive or window probe.
+  | {
+      readonly kind: "tcp";
+      readonly time: number;
+      readonly node: string;
+      readonly conn: string;
+      readonly event: TcpTraceEvent;
+      readonly state?: string;
+      readonly detail?: string;
     };
+
+/** What a `tcp` trace event reports. */
+export type TcpTraceEvent =
+  | "state" // entered `state`
+  | "retransmit" // a segment sent again (`detail`: seq, length, RTO)
+  | "timeout" // gave up: retransmissions, keepalive or window probes ran out (`detail`: the errno)
+  | "reset" // a reset was sent or received (`detail` says which)
+  | "keepalive" // a keepalive probe sent
+  | "probe"; // a zero-window probe sent
 
 /** What a `dhcp` trace event reports. */
 export type DhcpTraceEvent =
