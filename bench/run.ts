@@ -6,6 +6,7 @@ import { SECOND, type Sim } from "../netsim/engine/sim.ts";
 import { buildStar } from "./star.ts";
 import { buildStarPing } from "./star-ping.ts";
 import { parseCorpus } from "./corpus.ts";
+import { buildDhcp } from "./dhcp.ts";
 
 interface BenchResult {
   readonly [field: string]: number | string;
@@ -16,8 +17,33 @@ type Bench = (n: number) => BenchResult;
 const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }> = {
   star: { defaultN: 1000, run: (n) => runStar("star", n, buildStar) },
   "star-ping": { defaultN: 1000, run: (n) => runStar("star-ping", n, buildStarPing) },
+  dhcp: { defaultN: 1000, run: runDhcp },
   corpus: { defaultN: 100, run: runCorpus },
 };
+
+/** Runs dhcp-N one simulated second at a time until every client is bound (or 10 virtual minutes). */
+function runDhcp(n: number): BenchResult {
+  const setupStart = performance.now();
+  const { sim, framesTransmitted, allBound } = buildDhcp(n);
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+  const start = performance.now();
+  while (!allBound() && sim.now < 600 * SECOND) sim.runFor(SECOND);
+  const wallSeconds = (performance.now() - start) / 1000;
+  const frames = framesTransmitted();
+  return {
+    scenario: `dhcp-${n}`,
+    N: n,
+    allBound: String(allBound()),
+    framesTransmitted: frames,
+    events: sim.eventsRun,
+    simulatedSeconds: sim.now / SECOND,
+    setupSeconds: round(setupSeconds),
+    wallSeconds: round(wallSeconds),
+    framesPerWallSecond: Math.round(frames / wallSeconds),
+    eventsPerWallSecond: Math.round(sim.eventsRun / wallSeconds),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
 
 function runCorpus(rounds: number): BenchResult {
   const { files, bytes, wallSeconds } = parseCorpus(rounds);
