@@ -9,7 +9,7 @@
 // read again with recovery: a `(` at the start of a line closes whatever was left open.
 
 import { diagnostic, type Diagnostic, type Parsed } from "../diagnostic.ts";
-import { lineIndex, rangeOf, spanAt, type LineIndex, type Range } from "../xen-cfg/source-text.ts";
+import { lineIndex, rangeOf, spanAt, type LineIndex, type Range } from "../source-text.ts";
 
 /** A word or a quoted string. */
 export interface SxpAtom {

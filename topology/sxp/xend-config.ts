@@ -7,7 +7,7 @@
 
 import type { Parsed } from "../diagnostic.ts";
 import { emit, type Sink } from "../xen-cfg/sink.ts";
-import { lineIndex, type Located, type Range } from "../xen-cfg/source-text.ts";
+import { lineIndex, type Located, type Range } from "../source-text.ts";
 import { readSxp, type SxpList, type SxpNode } from "./sxp-reader.ts";
 
 /** A script with its arguments, as xend would run it. */

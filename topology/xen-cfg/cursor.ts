@@ -4,7 +4,7 @@
 
 import { diagnostic, type Diagnostic, type Severity } from "../diagnostic.ts";
 import type { Token } from "./lexer.ts";
-import { rangeOf, spanAt, type LineIndex, type Range } from "./source-text.ts";
+import { rangeOf, spanAt, type LineIndex, type Range } from "../source-text.ts";
 import { severityFor, type DialectSeverity, type Toolstack } from "./toolstack.ts";
 
 /** Parser state over one file's tokens. */

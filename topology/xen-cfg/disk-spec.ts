@@ -9,7 +9,7 @@
 
 import { subRange, type PyStr } from "./py-value.ts";
 import { emit, type Sink } from "./sink.ts";
-import type { Located, Range } from "./source-text.ts";
+import type { Located, Range } from "../source-text.ts";
 
 /** A parsed disk spec. */
 export interface DiskSpec {

@@ -9,7 +9,7 @@ import { parseDiskSpec, type DiskSpec } from "./disk-spec.ts";
 import { describeKind, type Assignment, type PyStr, type PyValue } from "./py-value.ts";
 import { readPyConfig, type ReadOptions } from "./reader.ts";
 import { emit, type Sink } from "./sink.ts";
-import { lineIndex, rangeOf, type Located } from "./source-text.ts";
+import { lineIndex, rangeOf, type Located } from "../source-text.ts";
 import { parseVifSpec, type VifSpec } from "./vif-spec.ts";
 
 /** What the toolstack does when the guest powers off, reboots or crashes. */

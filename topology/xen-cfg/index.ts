@@ -16,6 +16,6 @@ export { readPyConfig, type PyModule, type ReadOptions } from "./reader.ts";
 export { parseVifSpec, type VifOption, type VifRate, type VifSpec } from "./vif-spec.ts";
 export { parseDiskSpec, type DiskSpec } from "./disk-spec.ts";
 export { subRange, type Assignment, type PyValue, type PyStr, type StrPiece } from "./py-value.ts";
-export { lineIndex, rangeOf, spanAt, spanOf, type LineIndex, type Located, type Range } from "./source-text.ts";
+export { lineIndex, rangeOf, spanAt, spanOf, type LineIndex, type Located, type Range } from "../source-text.ts";
 export { severityFor, type DialectSeverity, type Toolstack } from "./toolstack.ts";
 export type { Sink } from "./sink.ts";

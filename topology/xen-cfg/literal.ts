@@ -9,7 +9,7 @@
 import type { Token } from "./lexer.ts";
 import { closerOf, isOp, next, peek, report, reportDialect, startsStatementAt, tokenRange, where, type Cursor } from "./cursor.ts";
 import type { PyStr, PyValue, StrPiece } from "./py-value.ts";
-import { spanAt } from "./source-text.ts";
+import { spanAt } from "../source-text.ts";
 
 /** Why a literal stopped: code (valid Python, not a literal), syntax (invalid), silent (already reported). */
 export type StopKind = "code" | "syntax" | "silent";

@@ -4,7 +4,7 @@
 // are plain data, each with the Range it came from; a string also remembers where each run of its
 // characters sits in the source, so a part of it (one `key=value` of a vif) can be located exactly.
 
-import { rangeOf, type LineIndex, type Range } from "./source-text.ts";
+import { rangeOf, type LineIndex, type Range } from "../source-text.ts";
 
 /**
  * Where a run of a string's characters came from: `length` characters of the value starting at

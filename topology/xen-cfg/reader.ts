@@ -12,7 +12,7 @@ import { tokenize, type Token } from "./lexer.ts";
 import { closerOf, isOp, next, peek, report, reportDialect, startsStatementAt, where, type Cursor } from "./cursor.ts";
 import { notXl, readExprList, STATEMENT_WORDS, stopReason, type LiteralResult } from "./literal.ts";
 import type { Assignment, PyValue } from "./py-value.ts";
-import { lineIndex, rangeOf, spanAt } from "./source-text.ts";
+import { lineIndex, rangeOf, spanAt } from "../source-text.ts";
 import type { Toolstack } from "./toolstack.ts";
 
 /** Options for reading a domain config. */

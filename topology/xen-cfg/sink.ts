@@ -3,7 +3,7 @@
 // and the toolstack the file is for).
 
 import { diagnostic, type Diagnostic, type Severity } from "../diagnostic.ts";
-import { spanOf, type LineIndex, type Range } from "./source-text.ts";
+import { spanOf, type LineIndex, type Range } from "../source-text.ts";
 import { severityFor, type DialectSeverity, type Toolstack } from "./toolstack.ts";
 
 /** Collects diagnostics for one file. */

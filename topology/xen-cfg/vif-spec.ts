@@ -9,7 +9,7 @@
 import { Validator } from "ip-num";
 import { subRange, type PyStr } from "./py-value.ts";
 import { emit, type Sink } from "./sink.ts";
-import type { Located, Range } from "./source-text.ts";
+import type { Located, Range } from "../source-text.ts";
 
 /** One `key=value` item as written, with where its key and value are. */
 export interface VifOption {

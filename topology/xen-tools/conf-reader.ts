@@ -7,7 +7,7 @@
 // backticks is recorded, never run. Later assignments of a key replace earlier ones, as in the hash.
 
 import { diagnostic, type Diagnostic, type Parsed } from "../diagnostic.ts";
-import { lineIndex, rangeOf, spanOf, type LineIndex, type Range } from "../xen-cfg/source-text.ts";
+import { lineIndex, rangeOf, spanOf, type LineIndex, type Range } from "../source-text.ts";
 
 /** The backquoted command xen-tools would run to build a value (`pre` + output + `post`). */
 export interface XtCommand {

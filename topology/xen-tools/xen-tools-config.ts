@@ -11,7 +11,7 @@
 import { Validator } from "ip-num";
 import type { Parsed } from "../diagnostic.ts";
 import { emit, type Sink } from "../xen-cfg/sink.ts";
-import { lineIndex, type Located } from "../xen-cfg/source-text.ts";
+import { lineIndex, type Located } from "../source-text.ts";
 import { readXenToolsConf, type XtCommand, type XtEntry } from "./conf-reader.ts";
 
 /** A size as written, and its MiB when xen-tools' unit rules give one. */

@@ -2,9 +2,9 @@
 // diagnostic.ts, and describes a value's extent as a Range so later code can underline exactly the
 // `bridge=xenbr1` inside a vif string. Lines end at "\n" (a "\r" before it is an ordinary character
 // of the line); columns count UTF-16 code units, as JavaScript strings and LSP editors do.
-// Shared by the three Xen config readers (xen-cfg, sxp, xen-tools).
+// Shared by the three Xen config readers (xen-cfg, sxp, xen-tools) and by HostConfig.
 
-import type { Span } from "../diagnostic.ts";
+import type { Span } from "./diagnostic.ts";
 
 /** A Span that also knows where it ends (end column exclusive, 1-based like the start). */
 export interface Range extends Span {
