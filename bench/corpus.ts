@@ -7,6 +7,7 @@ import { memoryReader, readInterfaces } from "../topology/interfaces/index.ts";
 import { parseDomainConfig } from "../topology/xen-cfg/index.ts";
 import { parseXendConfig } from "../topology/sxp/index.ts";
 import { parseXenToolsConfig } from "../topology/xen-tools/index.ts";
+import { checkHost, loadHost } from "../topology/index.ts";
 
 /** Where the shared corpus lives beside the checkout. */
 export const CORPUS_DIR = resolve(import.meta.dirname, "..", "..", "shared", "corpus");
@@ -30,4 +31,16 @@ export function parseCorpus(rounds: number): { files: number; bytes: number; wal
   const wallSeconds = (performance.now() - start) / 1000;
   const bytes = inputs.reduce((sum, i) => sum + i.text.length, 0) * rounds;
   return { files: inputs.length * rounds, bytes, wallSeconds };
+}
+
+/**
+ * Loads and checks one host per corpus interfaces file (`loadHost` + `checkHost`), `rounds` times:
+ * the static half of `xennet check`. Readers are built before the timed loop.
+ */
+export function checkCorpusHosts(rounds: number): { hosts: number; wallSeconds: number } {
+  const dir = join(CORPUS_DIR, "interfaces");
+  const readers = readdirSync(dir).map((name) => memoryReader({ files: { "/etc/network/interfaces": readFileSync(join(dir, name), "utf8") } }));
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) for (const reader of readers) checkHost(loadHost(reader).value);
+  return { hosts: readers.length * rounds, wallSeconds: (performance.now() - start) / 1000 };
 }

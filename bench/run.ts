@@ -5,7 +5,7 @@
 import { SECOND, type Sim } from "../netsim/engine/sim.ts";
 import { buildStar } from "./star.ts";
 import { buildStarPing } from "./star-ping.ts";
-import { parseCorpus } from "./corpus.ts";
+import { checkCorpusHosts, parseCorpus } from "./corpus.ts";
 import { buildDhcp } from "./dhcp.ts";
 
 interface BenchResult {
@@ -19,7 +19,13 @@ const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }
   "star-ping": { defaultN: 1000, run: (n) => runStar("star-ping", n, buildStarPing) },
   dhcp: { defaultN: 1000, run: runDhcp },
   corpus: { defaultN: 100, run: runCorpus },
+  "host-check": { defaultN: 100, run: runHostCheck },
 };
+
+function runHostCheck(rounds: number): BenchResult {
+  const { hosts, wallSeconds } = checkCorpusHosts(rounds);
+  return { scenario: `host-check-x${rounds}`, rounds, hosts, wallSeconds: round(wallSeconds), hostsPerWallSecond: Math.round(hosts / wallSeconds) };
+}
 
 /** Runs dhcp-N one simulated second at a time until every client is bound (or 10 virtual minutes). */
 function runDhcp(n: number): BenchResult {
