@@ -8,7 +8,7 @@ import { Sim } from "../../netsim/engine/index.ts";
 import { nodeFsReader } from "../../topology/interfaces/reader.ts";
 import { createHost, runXm, xenCreateImage, xendomainsStart, xendomainsStop, type HostOptions, type XenHost, type XmOutput } from "../../hypervisor/index.ts";
 
-export const FIXTURE_ROOT = resolve(import.meta.dirname, "fixtures/handbook");
+export const FIXTURE_ROOT = resolve(import.meta.dirname, "../../examples/handbook");
 const GOLDEN_DIR = resolve(import.meta.dirname, "../golden/hypervisor");
 
 /** The handbook host over the fixture root. */
