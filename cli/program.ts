@@ -3,6 +3,8 @@
 // command-line contract (0 ok, 1 findings, 2 unusable input or bad arguments).
 import { Command } from "commander";
 import { registerIfquery } from "./ifquery.ts";
+import { registerShell } from "./shell.ts";
+import { registerXm } from "./xm.ts";
 
 /** Builds the command tree; tests run it in-process. */
 export function buildProgram(): Command {
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .option("--seed <n>", "everything random comes from N", "1")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerShell(program);
+  registerXm(program);
   registerIfquery(program);
   return program;
 }

@@ -1,15 +1,13 @@
 // A simulated handbook host for the hypervisor tests, and a shell-like session over it that records
 // a transcript the way a terminal shows one (`# command`, then what it printed), plus the golden-file
 // check used by the transcript tests (test/golden/hypervisor/<name>; UPDATE_GOLDEN=1 rewrites).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { expect } from "vitest";
+import { resolve } from "node:path";
+import { expectGolden as expectSharedGolden } from "../golden.ts";
 import { Sim } from "../../netsim/engine/index.ts";
 import { nodeFsReader } from "../../topology/interfaces/reader.ts";
 import { createHost, runXm, xenCreateImage, xendomainsStart, xendomainsStop, type HostOptions, type XenHost, type XmOutput } from "../../hypervisor/index.ts";
 
 export const FIXTURE_ROOT = resolve(import.meta.dirname, "../../examples/handbook");
-const GOLDEN_DIR = resolve(import.meta.dirname, "../golden/hypervisor");
 
 /** The handbook host over the fixture root. */
 export function handbookHost(seed = 1, options: Partial<HostOptions> = {}): XenHost {
@@ -60,14 +58,7 @@ export class Session {
   }
 }
 
-/** Compares `text` with test/golden/hypervisor/<name>; with UPDATE_GOLDEN=1 (re)writes the file instead. */
+/** Compares `text` with test/golden/hypervisor/<name>; UPDATE_GOLDEN=1 rewrites it. */
 export function expectGolden(name: string, text: string): void {
-  const path = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run once with UPDATE_GOLDEN=1 and review it`);
-  expect(text).toBe(readFileSync(path, "utf8"));
+  expectSharedGolden(`hypervisor/${name}`, text);
 }

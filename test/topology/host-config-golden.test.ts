@@ -3,13 +3,11 @@
 // in test/golden/host-config/NAME.json (a Span is written `file:line:column`). UPDATE_GOLDEN=1
 // rewrites the files; review that diff.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectGolden as expectSharedGolden } from "../golden.ts";
 import { checkHost, hostGraph, loadHost, memoryReader } from "../../topology/index.ts";
 import { corpusPresent, xenHosts } from "./host-trees.ts";
 
-const GOLDEN = resolve(import.meta.dirname, "../golden/host-config");
 
 /** JSON with every Span written as `file:line:column`. */
 function goldenJson(value: unknown): string {
@@ -18,16 +16,6 @@ function goldenJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, x: unknown) => (isSpan(x) ? `${x.file}:${x.line}:${x.column}` : x), 2)}\n`;
 }
 
-function expectGolden(name: string, text: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, text);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run once with UPDATE_GOLDEN=1 and review it`);
-  expect(text).toBe(readFileSync(path, "utf8"));
-}
 
 if (!corpusPresent) console.warn("SKIPPED: golden HostConfig tests: ../shared/corpus is absent (see shared/corpus/README.md)");
 
@@ -35,7 +23,7 @@ describe.skipIf(!corpusPresent)("golden HostConfig of the corpus's Xen hosts", (
   it.each(corpusPresent ? xenHosts().map((t) => [t.name, t] as const) : [])("%s", (name, tree) => {
     const loaded = loadHost(memoryReader({ files: tree.files }));
     const diagnostics = [...loaded.diagnostics, ...checkHost(loaded.value)].map((d) => `${d.span.file}:${d.span.line}:${d.span.column} ${d.severity} ${d.code}: ${d.message}`);
-    expectGolden(`${name}.json`, goldenJson({ config: loaded.value, diagnostics }));
+    expectSharedGolden(`host-config/${name}.json`, goldenJson({ config: loaded.value, diagnostics }));
     const again = loadHost(memoryReader({ files: tree.files }));
     expect(goldenJson(again.value)).toBe(goldenJson(loaded.value));
     expect(hostGraph(again.value)).toEqual(hostGraph(loaded.value));

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SECOND } from "../../../../netsim/engine/sim.ts";
 import type { TraceEvent } from "../../../../netsim/engine/trace.ts";
 import { bridgeIdToString, compareBridgeId } from "../../../../netsim/wire/stp.ts";
-import { expectGolden } from "./golden.ts";
+import { expectGolden } from "../../../golden.ts";
 import { traceText } from "./helpers.ts";
 import { H1, H2, triangle, twoHosts } from "./scenarios.ts";
 

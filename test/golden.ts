@@ -1,10 +1,10 @@
-// The golden-file check of the bridge scenario tests: compares with test/golden/<name>, and rewrites
-// the file only when UPDATE_GOLDEN=1 (review that diff).
+// The golden-file check every test shares: compares text with test/golden/<name>, and (re)writes
+// the file only when UPDATE_GOLDEN=1 — a diff that is reviewed, never an automatic pass.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { expect } from "vitest";
 
-const GOLDEN_DIR = resolve(import.meta.dirname, "../../../golden");
+const GOLDEN_DIR = resolve(import.meta.dirname, "golden");
 
 /** Compares `text` with test/golden/<name>; with UPDATE_GOLDEN=1 (re)writes the file instead. */
 export function expectGolden(name: string, text: string): void {

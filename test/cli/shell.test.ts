@@ -1,0 +1,72 @@
+// `xennet shell SCRIPT` on the built-in handbook host: the Debian Administrator's Handbook session
+// (xm list, xen-create-image, xm create, xm list, xm console, pause, save/restore, shutdown), run
+// through the real command tree and compared with a golden transcript.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { buildProgram } from "../../cli/program.ts";
+import { expectGolden } from "../golden.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "xennet-shell-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function xennet(argv: string[]): Promise<{ out: string; code: number | undefined }> {
+  let out = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => ((out += String(s)), true));
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(["node", "xennet", ...argv]);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
+  process.exitCode = undefined;
+  return { out, code };
+}
+
+const HANDBOOK = `xm list
+xen-create-image --hostname testxen --dhcp --dir /srv/testxen --size=2G --dist=squeeze --role=udev
+xm create testxen.cfg
+xm list
+xm console testxen
+xm pause testxen
+xm list
+xm unpause testxen
+xm save testxen /root/testxen.save
+xm list
+xm restore /root/testxen.save
+xm list
+xm shutdown testxen
+sleep 30
+xm list
+frobnicate
+`;
+
+describe("xennet shell", () => {
+  it("replays the handbook's session as a terminal transcript", async () => {
+    const script = join(dir, "handbook.sh");
+    writeFileSync(script, HANDBOOK);
+    const { out, code } = await xennet(["--root", "examples/handbook", "shell", script]);
+    expect(out).toContain("root@debian:~# xm create testxen.cfg\nStarted domain testxen (id=1)\n".replace("\nStarted", '\nUsing config file "/etc/xen/testxen.cfg".\nStarted'));
+    expect(out).toContain("testxen login: ");
+    expect(out).toContain("bash: frobnicate: command not found\n");
+    expect(code).toBe(127);
+    expectGolden("cli/handbook-shell.transcript", out);
+  });
+
+  it("gives the same transcript for the same seed", async () => {
+    const script = join(dir, "short.sh");
+    writeFileSync(script, "xen-create-image --hostname web --dhcp --dir /srv/web\n");
+    const once = await xennet(["--seed", "5", "shell", script]);
+    const again = await xennet(["--seed", "5", "shell", script]);
+    const other = await xennet(["--seed", "6", "shell", script]);
+    expect(again.out).toBe(once.out);
+    expect(other.out).not.toBe(once.out);
+  });
+
+  it("refuses a missing root with exit status 2 and one line", async () => {
+    await expect(xennet(["--root", join(dir, "nope"), "xm", "list"])).rejects.toThrow(/no such directory/);
+  });
+});
