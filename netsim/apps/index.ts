@@ -18,3 +18,4 @@ export { dhclientDiscoverInterval, dhclientRequestInterval, dhclientLeaseTimes, 
 export { Ping, type PingOptions } from "./ping.ts";
 export { Traceroute, type TracerouteOptions } from "./traceroute.ts";
 export { UdpEchoServer, UdpEchoClient, type EchoResult, type EchoSeen } from "./udp-echo.ts";
+export { TcpFlowServer, TcpFlowClient, type FlowEnd, type TcpFlowSession, type TcpFlowServerOptions, type TcpFlowOptions, type TcpFlowReport } from "./tcp-flow.ts";

@@ -15,3 +15,4 @@ export type { NeighStateName } from "./neighbour.ts";
 export type { DevConf, NetConf } from "./linux-params.ts";
 export type { HookContext, HookPoint, PacketHooks, RejectWith, StackView, Verdict } from "./hooks.ts";
 export { Netfilter } from "./netfilter/index.ts";
+export * from "./tcp/index.ts";
