@@ -2,6 +2,7 @@
 // parsing and printing only; every subcommand calls the libraries. Exit codes follow DESIGN.md's
 // command-line contract (0 ok, 1 findings, 2 unusable input or bad arguments).
 import { Command } from "commander";
+import { registerCheck } from "./check.ts";
 import { registerIfquery } from "./ifquery.ts";
 import { registerShell } from "./shell.ts";
 import { registerXm } from "./xm.ts";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .option("--seed <n>", "everything random comes from N", "1")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
+  registerCheck(program);
   registerShell(program);
   registerXm(program);
   registerIfquery(program);

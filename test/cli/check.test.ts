@@ -1,0 +1,61 @@
+// `xennet check` on every built-in host: the expected diagnostics at the expected lines for
+// broken-reboot (exit 1), a clean bill for the others (exit 0), and --json in the contract's shape.
+import { describe, expect, it, vi } from "vitest";
+import { buildProgram } from "../../cli/program.ts";
+
+async function xennet(argv: string[]): Promise<{ out: string; code: number | undefined }> {
+  let out = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(["node", "xennet", ...argv]);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
+  process.exitCode = undefined;
+  return { out, code };
+}
+
+describe("xennet check", () => {
+  it("finds the classic reboot mistakes of broken-reboot, each at its line", async () => {
+    const { out, code } = await xennet(["--root", "examples/broken-reboot", "check"]);
+    expect(code).toBe(1);
+    const located = out
+      .split("\n")
+      .filter((l) => /^\S+:\d+:\d+: /.test(l))
+      .map((l) => /^(\S+:\d+:\d+): (\w+): .*\[(.+)\]$/.exec(l)!.slice(1).join(" "));
+    expect(located).toEqual([
+      "examples/broken-reboot/etc/network/interfaces:9:13 warning bridge/port-address",
+      "examples/broken-reboot/etc/network/interfaces:18:23 error bridge/port-missing",
+      "examples/broken-reboot/etc/network/interfaces:19:16 warning bridge/stp-dhcp-delay",
+      "examples/broken-reboot/etc/xen/web.cfg:15:47 error vif/unknown-bridge",
+    ]);
+    expect(out).toContain("hint: use bridge=xenbr0, or define xenbr1 in /etc/network/interfaces");
+  });
+
+  it.each(["handbook", "routed", "nat", "xen3-network-bridge", "two-bridges"])("passes the %s host", async (host) => {
+    const { out, code } = await xennet(["--root", `examples/${host}`, "check"]);
+    expect(out).not.toMatch(/: error: /);
+    expect(code).toBe(0);
+  });
+
+  it("gives the contract's JSON shape", async () => {
+    const { out, code } = await xennet(["--root", "examples/broken-reboot", "check", "--json"]);
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(["bootSeconds", "diagnostics", "host", "model", "reachability"]);
+    expect(report.host).toBe("xenhost");
+    expect(report.model).toBe("debian-bridge");
+    for (const d of report.diagnostics as Record<string, unknown>[]) {
+      expect(["error", "warning", "info"]).toContain(d.severity);
+      for (const key of ["code", "file", "message"]) expect(typeof d[key]).toBe("string");
+      for (const key of ["line", "column"]) expect(Number.isInteger(d[key]) && (d[key] as number) >= 1).toBe(true);
+      if ("hint" in d) expect(typeof d.hint).toBe("string");
+    }
+  });
+
+  it("exits 2 on an unusable root", async () => {
+    await expect(xennet(["--root", "/nonexistent/xennet", "check"])).rejects.toThrow(/no such directory/);
+  });
+});
