@@ -1,9 +1,10 @@
 // AF_PACKET sockets bound to one device (socket(AF_PACKET, SOCK_RAW, ETH_P_ALL) + bind to an
 // ifindex), what DHCP clients (dhclient's LPF, udhcpc) and servers use before the interface has an
-// address, after net/packet/af_packet.c: every frame the device receives reaches the socket before
-// the IP stack looks at it, whatever its type or destination (frames for other hosts arrive only
-// when the device is promiscuous); with `outgoing`, frames the stack transmits on the device are
-// seen too (dev_queue_xmit_nit), except the socket's own. Sending puts a whole frame on the device.
+// address, after net/packet/af_packet.c: every frame the device receives is queued on the socket
+// before the IP stack looks at it, and read by the application after, whatever its type or
+// destination (frames for other hosts arrive only when the device is promiscuous); with
+// `outgoing`, frames the stack transmits on the device are seen too (dev_queue_xmit_nit), except
+// the socket's own. Sending puts a whole frame on the device.
 import type { NetDev } from "../l2/net-dev.ts";
 
 /** How a frame reached the socket (sll_pkttype). */
@@ -46,8 +47,17 @@ export class PacketSocket {
     this.owner.detach(this);
   }
 
-  /** For the stack: a frame for this socket, `pktType` as in ethernet-io's PKT. */
+  /**
+   * For the stack: a frame for this socket, `pktType` as in ethernet-io's PKT. packet_rcv only
+   * queues the frame on the socket; the application reads it after the kernel has finished with the
+   * frame, so it is handed over at +0 µs: a DHCP client that configures its address on reading an
+   * ACK must not make the IP layer, which saw that ACK first, take it as addressed to us.
+   */
   deliver(frame: Uint8Array, pktType: number): void {
-    this.listener?.(frame, { dev: this.dev.name, pktType: PKT_NAMES[pktType] ?? "otherhost" });
+    if (this.listener === null) return;
+    const info: PacketInfo = { dev: this.dev.name, pktType: PKT_NAMES[pktType] ?? "otherhost" };
+    this.dev.sim.post(0, () => {
+      if (!this.closed) this.listener?.(frame, info);
+    });
   }
 }
