@@ -34,3 +34,8 @@ export type { DomainRow, NetRow, VcpuRow } from "./xm/rows.ts";
 
 export { runXenCreateImage } from "./xen-create-image/xen-create-image.ts";
 export type { XciHost, XciOutput } from "./xen-create-image/run-context.ts";
+
+export * from "./world/index.ts";
+export * from "./machine/index.ts";
+export * from "./network-scripts/index.ts";
+export * from "./guest-net/index.ts";
