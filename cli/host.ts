@@ -4,9 +4,8 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { Sim } from "../netsim/engine/sim.ts";
 import { nodeFsReader } from "../topology/interfaces/index.ts";
-import { createHost, type XenHost } from "../hypervisor/index.ts";
+import { Machine } from "../hypervisor/index.ts";
 import { Dom0Shell } from "../hypervisor/shell/index.ts";
 
 /** A usage problem the CLI reports with exit status 2. */
@@ -28,9 +27,9 @@ export function globalOptions(program: Command): GlobalOptions {
   return { root, seed };
 }
 
-/** The simulated host and a root shell on its dom0. */
-export function openHost(options: GlobalOptions): { host: XenHost; shell: Dom0Shell } {
-  const sim = new Sim(options.seed);
-  const host = createHost({ sim, root: nodeFsReader({ root: options.root }) });
-  return { host, shell: new Dom0Shell(host) };
+/** The simulated host, booted, and a root shell on its dom0. */
+export function openHost(options: GlobalOptions): { machine: Machine; shell: Dom0Shell; bootConsole: string } {
+  const machine = new Machine({ seed: options.seed, root: nodeFsReader({ root: options.root }) });
+  const bootConsole = machine.boot();
+  return { machine, shell: new Dom0Shell(machine), bootConsole };
 }

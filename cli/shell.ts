@@ -46,7 +46,7 @@ export function runScript(shell: Dom0Shell, text: string): void {
     process.stdout.write(`${shell.prompt}${line}\n`);
     if (line.trim() === "exit" || line.trim() === "logout") break;
     const result = shell.run(line);
-    process.stdout.write(result.stdout + result.stderr);
+    process.stdout.write(result.combined);
     process.exitCode = result.exitCode;
   }
 }

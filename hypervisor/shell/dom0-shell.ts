@@ -1,19 +1,23 @@
-// A root shell on the simulated dom0: `root@HOST:~#`, one command line at a time, printing what
-// the real tools print on a Debian Squeeze host. Commands are registered by name, so each layer
-// adds its own (the toolstack's xm and xen-create-image here; the running machine adds ip, brctl,
-// iptables, ping, tcpdump…). Unknown commands get bash's `bash: X: command not found`, exit 127.
+// A root shell on the simulated dom0 of a running Machine: `root@HOST:~#`, one command line at a
+// time, printing what the real tools print on a Debian Squeeze host. Commands are registered by
+// name: the toolstack's xm and xen-create-image and the shell's own builtins here, the dom0 kernel's
+// tools, ping, traceroute, tcpdump, `on DOMAIN` and reboot in machine-commands.ts. Unknown commands
+// get bash's `bash: X: command not found`, exit 127.
 import { SECOND } from "../../netsim/engine/sim.ts";
-import type { XenHost } from "../domains/host.ts";
-import type { FsError } from "../sim-fs.ts";
-import { xenCreateImage } from "../domains/host.ts";
+import type { FsError, SimFs } from "../sim-fs.ts";
 import type { ConsoleSession } from "../guest/console.ts";
+import type { Machine } from "../machine/machine.ts";
+import { readProcSys } from "../host-tools/index.ts";
 import { runXm } from "../xm/xm-cli.ts";
+import { registerMachineCommands } from "./machine-commands.ts";
 import { splitCommandLine } from "./words.ts";
 
 /** What one command line printed and its exit status. */
 export interface ShellResult {
   readonly stdout: string;
   readonly stderr: string;
+  /** Both streams in the order they were written, as a terminal shows them. */
+  readonly combined: string;
   readonly exitCode: number;
 }
 
@@ -23,8 +27,15 @@ export interface CommandIo {
   err(text: string): void;
 }
 
-/** A command: its arguments (without its name) and where to print; returns the exit status. */
-export type ShellCommand = (args: readonly string[], io: CommandIo) => number;
+/** A command: its arguments (without its name), where to print, and the whole line as typed; returns the exit status. */
+export type ShellCommand = (args: readonly string[], io: CommandIo, line: string) => number;
+
+function failure(stderr: string, exitCode: number): ShellResult {
+  return { stdout: "", stderr, combined: stderr, exitCode };
+}
+
+/** The status a command returns when it has written its own `> FILE` redirection (it exits 0). */
+export const REDIRECT_DONE = -1;
 
 /** Seconds of console silence after which an unattended `xm console` gives up waiting. */
 const CONSOLE_IDLE = 30;
@@ -43,13 +54,10 @@ export class Dom0Shell {
   private readonly commands = new Map<string, ShellCommand>();
   readonly cwd = "/root";
 
-  constructor(
-    readonly host: XenHost,
-    readonly hostname = host.hypervisor.host.hostname,
-  ) {
+  constructor(readonly machine: Machine) {
     this.register("xm", (args, io) => this.xm(args, io));
     this.register("xen-create-image", (args, io) => {
-      const r = xenCreateImage(host, args);
+      const r = machine.xenCreateImage(args);
       io.out(r.stdout);
       io.err(r.stderr);
       return r.status;
@@ -59,6 +67,17 @@ export class Dom0Shell {
     this.register("sleep", (args, io) => this.sleep(args, io));
     this.register("hostname", (_args, io) => (io.out(`${this.hostname}\n`), 0));
     this.register("help", (_args, io) => (io.out(this.help()), 0));
+    registerMachineCommands(this, machine);
+  }
+
+  /** The host name the prompt shows (dom0's, as its boot set it). */
+  get hostname(): string {
+    return this.machine.files?.config.hostname?.value ?? this.machine.spec.hostname;
+  }
+
+  /** dom0's filesystem (the same across reboots). */
+  private get fs(): SimFs {
+    return this.machine.xen.fs;
   }
 
   /** `root@debian:~# ` */
@@ -79,20 +98,27 @@ export class Dom0Shell {
   /** Runs one command line. */
   run(line: string): ShellResult {
     const split = splitCommandLine(line);
-    if (!split.ok) return { stdout: "", stderr: `bash: ${split.error}\n`, exitCode: 2 };
+    if (!split.ok) return failure(`bash: ${split.error}\n`, 2);
     const { words, redirect } = split.value;
     const [name, ...args] = words;
-    if (name === undefined) return { stdout: "", stderr: "", exitCode: 0 };
+    if (name === undefined) return failure("", 0);
     const command = this.commands.get(name);
-    if (command === undefined) return { stdout: "", stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
+    if (command === undefined) return failure(`bash: ${name}: command not found\n`, 127);
     let stdout = "";
     let stderr = "";
-    const exitCode = command(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-    if (redirect === undefined) return { stdout, stderr, exitCode };
+    let combined = "";
+    const redirected = redirect !== undefined;
+    const io: CommandIo = {
+      out: (t) => ((stdout += t), redirected ? undefined : (combined += t)),
+      err: (t) => ((stderr += t), (combined += t)),
+    };
+    const exitCode = command(args, io, line);
+    if (redirect === undefined || exitCode === REDIRECT_DONE) return { stdout, stderr, combined, exitCode: exitCode === REDIRECT_DONE ? 0 : exitCode };
+    if (redirect.path === "/dev/null") return { stdout: "", stderr, combined, exitCode };
     const path = this.absolute(redirect.path);
-    const written = redirect.append ? this.host.fs.appendFile(path, stdout) : this.host.fs.writeFile(path, stdout);
-    if (!written.ok) return { stdout: "", stderr: `${stderr}bash: ${redirect.path}: ${FS_ERROR_TEXT[written.error]}\n`, exitCode: 1 };
-    return { stdout: "", stderr, exitCode };
+    const written = redirect.append ? this.fs.appendFile(path, stdout) : this.fs.writeFile(path, stdout);
+    if (!written.ok) return { stdout: "", stderr: `${stderr}bash: ${redirect.path}: ${FS_ERROR_TEXT[written.error]}\n`, combined: `${combined}bash: ${redirect.path}: ${FS_ERROR_TEXT[written.error]}\n`, exitCode: 1 };
+    return { stdout: "", stderr, combined, exitCode };
   }
 
   /** A path as bash would open it from the shell's working directory. */
@@ -101,7 +127,7 @@ export class Dom0Shell {
   }
 
   private xm(args: readonly string[], io: CommandIo): number {
-    const r = runXm(this.host.toolstack, args);
+    const r = runXm(this.machine.toolstack, args);
     io.out(r.stdout);
     io.err(r.stderr);
     if (r.session) io.out(this.watchConsole(r.session));
@@ -116,7 +142,7 @@ export class Dom0Shell {
     let seen = session.backlog + session.take();
     let quiet = 0;
     while (!/login: $/.test(seen) && quiet < CONSOLE_IDLE) {
-      this.host.sim.runFor(SECOND);
+      this.machine.sim.runFor(SECOND);
       const more = session.take();
       seen += more;
       quiet = more === "" ? quiet + 1 : 0;
@@ -129,14 +155,20 @@ export class Dom0Shell {
     let status = 0;
     for (const arg of args) {
       const path = this.absolute(arg);
-      const text = this.host.fs.readFile(path);
+      const text = this.readKernelFile(path) ?? this.fs.readFile(path);
       if (text !== undefined) io.out(text);
       else {
-        io.err(`cat: ${arg}: ${this.host.fs.isDir(path) ? "Is a directory" : "No such file or directory"}\n`);
+        io.err(`cat: ${arg}: ${this.fs.isDir(path) ? "Is a directory" : "No such file or directory"}\n`);
         status = 1;
       }
     }
     return status;
+  }
+
+  /** /proc/sys files come from dom0's running kernel, not from the filesystem. */
+  private readKernelFile(path: string): string | undefined {
+    const node = path.startsWith("/proc/sys/") ? this.machine.hostNode("dom0") : undefined;
+    return node === undefined ? undefined : readProcSys(node, path);
   }
 
   /** `sleep N`: lets N seconds of simulated time pass. */
@@ -146,7 +178,7 @@ export class Dom0Shell {
       io.err(args.length === 0 ? "sleep: missing operand\nTry `sleep --help' for more information.\n" : `sleep: invalid time interval \`${args[0]}'\nTry \`sleep --help' for more information.\n`);
       return 1;
     }
-    this.host.sim.runFor(Math.round(seconds * SECOND));
+    this.machine.sim.runFor(Math.round(seconds * SECOND));
     return 0;
   }
 
