@@ -8,6 +8,7 @@
 
 import type { Span } from "./diagnostic.ts";
 import type { Family } from "./interfaces/index.ts";
+import type { Dom0Services } from "./services/types.ts";
 
 /** A value read from a file, with where it was written. */
 export interface Spanned<T> {
@@ -321,4 +322,6 @@ export interface HostConfig {
   readonly domains: readonly HostDomain[];
   readonly xendomains: XendomainsSettings;
   readonly xenTools?: XenToolsDefaults;
+  /** dom0's own services and kernel settings (sysctl, dnsmasq, ISC dhcpd, iptables-persistent, interfaces hooks). */
+  readonly services: Dom0Services;
 }

@@ -1,7 +1,8 @@
 // Public surface of topology/: reading a Xen host's own configuration files into a HostConfig
 // (loadHost), the static diagnostics catalogue (checkHost), the host as a graph (hostGraph), and
 // the parsers underneath for callers that need one file at a time (/etc/network/interfaces with
-// ifquery, domain .cfg, xend-config.sxp, xen-tools.conf). Layers above import from here.
+// ifquery, domain .cfg, xend-config.sxp, xen-tools.conf, and dom0's services: sysctl, dnsmasq, dhcpd,
+// iptables-restore). Layers above import from here.
 
 export { diagnostic, formatDiagnostic, type Diagnostic, type Parsed, type Severity, type Span } from "./diagnostic.ts";
 export { lineIndex, rangeOf, spanAt, spanOf, type LineIndex, type Located, type Range } from "./source-text.ts";
@@ -28,4 +29,10 @@ export {
   type VifOption, type VifRate, type VifSpec,
 } from "./xen-cfg/index.ts";
 export { parseXendConfig, xendSettings, type ScriptCall, type XendConfig, type XendSettings } from "./sxp/index.ts";
+export {
+  parseDhcpdConf, parseRulesFile, parseSysctlConf, readDnsmasq, readServices, type DeviceSetting, type DhcpdConfig, type DhcpdHost,
+  type DhcpdParameter, type DhcpdRange, type DhcpdSubnet, type Dom0Services, type DnsmasqConfig, type DnsmasqHost, type DnsmasqOption,
+  type DnsmasqRange, type FirewallConfig, type FirewallRule, type KernelSettings, type RulesFile, type SysctlAssignment, type SysctlConfig,
+  type UnsimulatedService,
+} from "./services/index.ts";
 export { parseXenToolsConfig, xenToolsDiskSizeMb, xenToolsMemoryMb, type XenToolsConfig, type XtSize } from "./xen-tools/index.ts";

@@ -3,9 +3,10 @@
 // of a Squeeze dom0 reads, in that order: the release and host name, the network cards udev knows,
 // /etc/network/interfaces with what it sources (ifup -a), xend-config.sxp (xend), then
 // /etc/default/xendomains and the domain configs of /etc/xen and its auto directory (xendomains),
-// and xen-tools.conf. Missing files are normal and take the programs' defaults; files that exist
-// but cannot be read are diagnostics. Nothing is ever executed or written. The static checks are
-// separate (checks/): `checkHost(loadHost(root).value)`.
+// and xen-tools.conf, then dom0's own services (services/: sysctl, dnsmasq, ISC dhcpd,
+// iptables-persistent and the interfaces hooks). Missing files are normal and take the programs'
+// defaults; files that exist but cannot be read are diagnostics. Nothing is ever executed or
+// written. The static checks are separate (checks/): `checkHost(loadHost(root).value)`.
 
 import type { Parsed } from "./diagnostic.ts";
 import type { HostConfig, PhysicalNic } from "./host-config.ts";
@@ -19,6 +20,7 @@ import { readHardware, readHostname, readRelease } from "./host/system.ts";
 import { readXend } from "./host/xend.ts";
 import { readXendomains } from "./host/xendomains.ts";
 import { readXenTools } from "./host/xen-tools.ts";
+import { readServices } from "./services/services.ts";
 
 /** What loadHost cannot learn from the files. */
 export interface LoadOptions {
@@ -48,12 +50,14 @@ export function loadHost(root: string | FileReader, options: LoadOptions = {}): 
   const bonds = readBonds(stanzas);
   const devices = [...hardware.nics.map((n) => n.name), ...vlans.map((v) => v.name), ...bonds.map((b) => b.name)];
   const bridges = readBridges({ host, network, stanzas, hardware, xend, xen: release?.xen, defaultRoute }, devices);
+  const services = readServices(host, { network, stanzas, hardware, ...(release === undefined ? {} : { release }) });
   const value: HostConfig = {
     ...(hostname === undefined ? {} : { hostname }),
     ...(release === undefined ? {} : { release }),
     ...(toolstack === undefined ? {} : { toolstack }),
     hardware, files: host.files, network, bridges, vlans, bonds, xend, domains, xendomains,
     ...(xenTools === undefined ? {} : { xenTools }),
+    services,
   };
   return { value, diagnostics: host.diagnostics };
 }

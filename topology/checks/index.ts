@@ -15,6 +15,7 @@ import { classTwice, cidrAddress, duplicateInterface, duplicateOption, ifaceLine
 import { duplicateIp, duplicateMac, duplicateVifname, guestMac, routedIp } from "./vif-addresses.ts";
 import { defaultBridge, vifBridge } from "./vif-bridges.ts";
 import { networkBridgeOverBridge, routeNetdev, scriptMismatch } from "./xend.ts";
+import { forwardingOff, masqueradeNoDevice, rangeOutsideSubnet, rulesRejected, twoDhcpServers } from "./services.ts";
 
 export type { HostCheck } from "./facts.ts";
 export { deviceExists, bridgesAtBoot, vifScript } from "./facts.ts";
@@ -28,6 +29,7 @@ export const CHECKS: readonly HostCheck[] = [
   scriptMismatch, networkBridgeOverBridge, routeNetdev,
   vifBridge, defaultBridge, duplicateMac, duplicateIp, duplicateVifname, guestMac, routedIp,
   noVif, duplicateName, sharedDisk,
+  rangeOutsideSubnet, twoDhcpServers, forwardingOff, masqueradeNoDevice, rulesRejected,
 ];
 
 /** One entry of the catalogue. */
@@ -77,6 +79,11 @@ export const CATALOGUE: Readonly<Record<string, CheckInfo>> = {
   "domain/no-vif": { severity: "info", summary: "a guest without any network card" },
   "domain/duplicate-name": { severity: "error", summary: "two configs creating the same domain name" },
   "domain/shared-disk": { severity: "warning", summary: "one device or image writable in two guests" },
+  "services/range-outside-subnet": { severity: "error", summary: "a dnsmasq dhcp-range or dhcpd subnet that no interface the server serves can use" },
+  "services/two-dhcp-servers": { severity: "error", summary: "dnsmasq and ISC dhcpd both serving DHCP on one interface" },
+  "services/forwarding-off": { severity: "error", summary: "net.ipv4.ip_forward off at boot on a host that masquerades or routes its guests" },
+  "services/masquerade-no-device": { severity: "error", summary: "a MASQUERADE rule whose -o names an interface the host does not have" },
+  "services/rules-rejected": { severity: "error", summary: "/etc/iptables/rules.v4 (Squeeze: rules) that iptables-restore rejects at boot" },
 };
 
 /** Runs every check over the host; findings come in catalogue-family order, each family in file order. */

@@ -8,8 +8,9 @@ import { CATALOGUE } from "../../../topology/index.ts";
 import { findings, where, type Case } from "./case-kit.ts";
 import { NETWORK_CASES, SQUEEZE_CASES } from "./cases-network.ts";
 import { GUEST_CASES, XEND_CASES } from "./cases-xen.ts";
+import { SERVICES_CASES } from "../services/check-cases.ts";
 
-const CASES: readonly Case[] = [...SQUEEZE_CASES, ...NETWORK_CASES, ...XEND_CASES, ...GUEST_CASES];
+const CASES: readonly Case[] = [...SQUEEZE_CASES, ...NETWORK_CASES, ...XEND_CASES, ...GUEST_CASES, ...SERVICES_CASES];
 
 describe("static checks", () => {
   it.each(CASES.map((c) => [c.code, c.title, c] as const))("%s: %s", (code, _title, c) => {
