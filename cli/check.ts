@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { nodeFsReader } from "../topology/interfaces/index.ts";
 import { join, relative } from "node:path";
-import { checkStatic, formatReport, hasErrors, renameFiles } from "../hypervisor/check/index.ts";
+import { checkHostBoot, formatReport, hasErrors, renameFiles } from "../hypervisor/check/index.ts";
 import { globalOptions } from "./host.ts";
 
 /** Adds the `check` subcommand. */
@@ -14,10 +14,10 @@ export function registerCheck(program: Command): void {
     .description("boot the host in simulation and report; exit 0 = no errors, 1 = errors, 2 = unusable input")
     .option("--json", "print the report as JSON")
     .action((options: { json?: boolean }) => {
-      const { root } = globalOptions(program);
+      const { root, seed } = globalOptions(program);
       // Files are named as on disk (under --root, relative to here) so an editor can open them.
       const onDisk = (file: string) => (root === "/" ? file : relative(process.cwd(), join(root, file)));
-      const report = renameFiles(checkStatic(nodeFsReader({ root })), onDisk);
+      const report = renameFiles(checkHostBoot(nodeFsReader({ root }), seed), onDisk);
       const text = options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, { colour: process.stdout.isTTY === true });
       process.stdout.write(text);
       process.exitCode = hasErrors(report) ? 1 : 0;

@@ -58,9 +58,17 @@ export function renameFiles(report: CheckReport, rename: (file: string) => strin
   return { ...report, diagnostics: report.diagnostics.map((d) => ({ ...d, file: rename(d.file) })) };
 }
 
-/** True when the report holds an error: `xennet check` then exits 1. */
+/** What `via` says of a source that has no route at all to the destination (not a breakage). */
+export const NO_ROUTE = "no route";
+
+/** A failed path the host is configured to use: its source has a route, yet no reply came. */
+export function isBroken(r: Reachability): boolean {
+  return !r.ok && r.via !== NO_ROUTE;
+}
+
+/** True when the report holds an error or a broken path: `xennet check` then exits 1. */
 export function hasErrors(report: CheckReport): boolean {
-  return report.diagnostics.some((d) => d.severity === "error") || report.reachability.some((r) => !r.ok);
+  return report.diagnostics.some((d) => d.severity === "error") || report.reachability.some(isBroken);
 }
 
 const COLOURS: Readonly<Record<Severity, string>> = { error: "\u001b[1;31m", warning: "\u001b[1;35m", info: "\u001b[1;36m" };
@@ -80,13 +88,14 @@ export function formatReport(report: CheckReport, options: { readonly colour?: b
   } else lines.push(`host ${report.host}, ${report.model} model: configuration files checked (no boot simulated)`);
   const errors = report.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = report.diagnostics.filter((d) => d.severity === "warning").length;
-  const unreachable = report.reachability.filter((r) => !r.ok).length;
-  lines.push("", `${errors} error(s), ${warnings} warning(s), ${unreachable} unreachable`);
+  const broken = report.reachability.filter(isBroken).length;
+  const unrouted = report.reachability.filter((r) => !r.ok && !isBroken(r)).length;
+  lines.push("", `${errors} error(s), ${warnings} warning(s), ${broken} unreachable, ${unrouted} not routed`);
   return `${lines.join("\n")}\n`;
 }
 
 function reachabilityTable(rows: readonly Reachability[]): string[] {
-  const cells = rows.map((r) => [r.from, r.to, r.ok ? "ok" : "FAIL", r.afterSeconds === null ? "-" : `${r.afterSeconds} s`, r.via]);
+  const cells = rows.map((r) => [r.from, r.to, r.ok ? "ok" : isBroken(r) ? "FAIL" : "-", r.afterSeconds === null ? "-" : `${r.afterSeconds} s`, r.via]);
   const header = ["from", "to", "result", "after", "via"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const row = (c: readonly string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]!))).join("  ").trimEnd();

@@ -27,17 +27,27 @@ describe("xennet check", () => {
       .map((l) => /^(\S+:\d+:\d+): (\w+): .*\[(.+)\]$/.exec(l)!.slice(1).join(" "));
     expect(located).toEqual([
       "examples/broken-reboot/etc/network/interfaces:9:13 warning bridge/port-address",
+      // The boot shows what the STP warning predicted: the lease came late.
+      "examples/broken-reboot/etc/network/interfaces:17:1 warning boot/slow-dhcp",
       "examples/broken-reboot/etc/network/interfaces:18:23 error bridge/port-missing",
       "examples/broken-reboot/etc/network/interfaces:19:16 warning bridge/stp-dhcp-delay",
+      // ...and the guest the vif error predicts cannot start did not.
+      "examples/broken-reboot/etc/xen/web.cfg:13:15 error boot/guest-not-started",
       "examples/broken-reboot/etc/xen/web.cfg:15:47 error vif/unknown-bridge",
     ]);
     expect(out).toContain("hint: use bridge=xenbr0, or define xenbr1 in /etc/network/interfaces");
   });
 
-  it.each(["handbook", "routed", "nat", "xen3-network-bridge", "two-bridges"])("passes the %s host", async (host) => {
+  it.each(["handbook", "routed", "nat", "xen3-network-bridge", "two-bridges", "nat-dnsmasq", "nat-dhcpd"])("passes the %s host", async (host) => {
     const { out, code } = await xennet(["--root", `examples/${host}`, "check"]);
     expect(out).not.toMatch(/: error: /);
+    expect(out).toMatch(/^dom0 +router +ok /m);
     expect(code).toBe(0);
+  });
+
+  it("boots the NAT host: both guests get leases from dom0 and reach the internet through it", async () => {
+    const { out } = await xennet(["--root", "examples/nat", "check"]);
+    for (const guest of ["web", "db"]) expect(out).toMatch(new RegExp(`^${guest} +www +ok +\\d+ s +eth0 via 10\\.0\\.\\d+\\.128$`, "m"));
   });
 
   it("gives the contract's JSON shape", async () => {
@@ -47,6 +57,11 @@ describe("xennet check", () => {
     expect(Object.keys(report).sort()).toEqual(["bootSeconds", "diagnostics", "host", "model", "reachability"]);
     expect(report.host).toBe("xenhost");
     expect(report.model).toBe("debian-bridge");
+    expect(report.bootSeconds).toBeGreaterThan(0);
+    for (const r of report.reachability as Record<string, unknown>[]) {
+      expect(Object.keys(r).sort()).toEqual(["afterSeconds", "from", "ok", "to", "via"]);
+      expect(typeof r.ok).toBe("boolean");
+    }
     for (const d of report.diagnostics as Record<string, unknown>[]) {
       expect(["error", "warning", "info"]).toContain(d.severity);
       for (const key of ["code", "file", "message"]) expect(typeof d[key]).toBe("string");
