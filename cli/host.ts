@@ -4,8 +4,10 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { nodeFsReader } from "../topology/interfaces/index.ts";
-import { Machine } from "../hypervisor/index.ts";
+import { readFileSync } from "node:fs";
+import { formatDiagnostic } from "../topology/diagnostic.ts";
+import { nodeFsReader, type FileReader } from "../topology/interfaces/index.ts";
+import { Machine, readWorld, worldOfRoot, worldUsable, type WorldSpec } from "../hypervisor/index.ts";
 import { Dom0Shell } from "../hypervisor/shell/index.ts";
 
 /** A usage problem the CLI reports with exit status 2. */
@@ -15,6 +17,10 @@ export class UsageError extends Error {}
 export interface GlobalOptions {
   readonly root: string;
   readonly seed: number;
+  /** The host's files, read-only, confined to the root. */
+  readonly reader: FileReader;
+  /** The network outside: --world, else the root's /xennet-world.json, else the standard LAN. */
+  readonly world: WorldSpec;
 }
 
 /** Reads and checks the global options. */
@@ -24,12 +30,30 @@ export function globalOptions(program: Command): GlobalOptions {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number, not "${opts.seed}"`);
   const root = resolve(opts.root);
   if (!existsSync(root)) throw new UsageError(`--root ${opts.root}: no such directory`);
-  return { root, seed };
+  const reader = nodeFsReader({ root });
+  return { root, seed, reader, world: loadWorld(reader, (program.opts() as { world?: string }).world) };
+}
+
+/** The world file, checked: a world with errors is unusable input (exit 2), listed line by line. */
+function loadWorld(reader: FileReader, path: string | undefined): WorldSpec {
+  let parsed;
+  if (path === undefined) parsed = worldOfRoot(reader);
+  else {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      throw new UsageError(`--world ${path}: cannot read it`);
+    }
+    parsed = readWorld(text, path);
+  }
+  if (!worldUsable(parsed.diagnostics)) throw new UsageError(`the world file has errors:\n${parsed.diagnostics.map(formatDiagnostic).join("\n")}`);
+  return parsed.value;
 }
 
 /** The simulated host, booted, and a root shell on its dom0. */
 export function openHost(options: GlobalOptions): { machine: Machine; shell: Dom0Shell; bootConsole: string } {
-  const machine = new Machine({ seed: options.seed, root: nodeFsReader({ root: options.root }) });
+  const machine = new Machine({ seed: options.seed, root: options.reader, world: options.world });
   const bootConsole = machine.boot();
   return { machine, shell: new Dom0Shell(machine), bootConsole };
 }

@@ -14,6 +14,7 @@ import { diagnostic, type Diagnostic } from "../../topology/diagnostic.ts";
 import type { FileReader } from "../../topology/interfaces/index.ts";
 import type { HostConfig } from "../../topology/index.ts";
 import { Machine } from "../machine/machine.ts";
+import type { WorldSpec } from "../world/index.ts";
 import { NO_ROUTE, type Reachability } from "./report.ts";
 
 /** Simulated seconds the host gets after boot for guests to start and take their leases. */
@@ -29,8 +30,8 @@ export interface BootFindings {
 }
 
 /** Boots the host under `root` with `seed` and measures it. */
-export function bootCheck(root: FileReader, config: HostConfig, seed: number): BootFindings {
-  const machine = new Machine({ seed, root });
+export function bootCheck(root: FileReader, config: HostConfig, seed: number, world?: WorldSpec): BootFindings {
+  const machine = new Machine({ seed, root, ...(world ? { world } : {}) });
   const leases = new Map<string, number>();
   let networkingAt = 0;
   machine.onEvent((e) => {

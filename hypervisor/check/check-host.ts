@@ -4,14 +4,15 @@
 import type { FileReader } from "../../topology/interfaces/index.ts";
 import { checkHost, loadHost } from "../../topology/index.ts";
 import type { Diagnostic } from "../../topology/diagnostic.ts";
+import type { WorldSpec } from "../world/index.ts";
 import { bootCheck } from "./boot-check.ts";
 import { reportDiagnostics, type CheckReport, type ReportDiagnostic } from "./report.ts";
 
 /** The whole check: the files' diagnostics, then a simulated boot's findings and reachability. */
-export function checkHostBoot(root: FileReader, seed: number): CheckReport {
+export function checkHostBoot(root: FileReader, seed: number, world?: WorldSpec): CheckReport {
   const statics = checkStatic(root);
   const loaded = loadHost(root);
-  const boot = bootCheck(root, loaded.value, seed);
+  const boot = bootCheck(root, loaded.value, seed, world);
   return {
     ...statics,
     diagnostics: reportDiagnostics([...statics.diagnostics.map(toDiagnostic), ...boot.diagnostics]),

@@ -1,5 +1,8 @@
 // `xennet check` on every built-in host: the expected diagnostics at the expected lines for
 // broken-reboot (exit 1), a clean bill for the others (exit 0), and --json in the contract's shape.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../cli/program.ts";
 
@@ -67,6 +70,17 @@ describe("xennet check", () => {
       for (const key of ["code", "file", "message"]) expect(typeof d[key]).toBe("string");
       for (const key of ["line", "column"]) expect(Number.isInteger(d[key]) && (d[key] as number) >= 1).toBe(true);
       if ("hint" in d) expect(typeof d.hint).toBe("string");
+    }
+  });
+
+  it("treats a world file with errors as unusable input, naming line and column", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xennet-world-"));
+    const bad = join(dir, "world.json");
+    writeFileSync(bad, '{\n  "router": { "address": "192.168.1.300" }\n}\n');
+    try {
+      await expect(xennet(["--world", bad, "check"])).rejects.toThrow(new RegExp(`${bad}:2:\\d+: error: `));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
