@@ -3,22 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../cli/program.ts";
+import { describe, expect, it } from "vitest";
+import { xennet } from "./run-cli.ts";
 
-async function xennet(argv: string[]): Promise<{ out: string; code: number | undefined }> {
-  let out = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(["node", "xennet", ...argv]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
-  process.exitCode = undefined;
-  return { out, code };
-}
 
 describe("xennet check", () => {
   it("finds the classic reboot mistakes of broken-reboot, each at its line", async () => {

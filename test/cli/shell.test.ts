@@ -4,27 +4,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../cli/program.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { xennet } from "./run-cli.ts";
 import { expectGolden } from "../golden.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "xennet-shell-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function xennet(argv: string[]): Promise<{ out: string; code: number | undefined }> {
-  let out = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => ((out += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(["node", "xennet", ...argv]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
-  process.exitCode = undefined;
-  return { out, code };
-}
 
 const HANDBOOK = `xm list
 xen-create-image --hostname testxen --dhcp --dir /srv/testxen --size=2G --dist=squeeze --role=udev
@@ -48,7 +34,7 @@ describe("xennet shell", () => {
   it("replays the handbook's session as a terminal transcript", async () => {
     const script = join(dir, "handbook.sh");
     writeFileSync(script, HANDBOOK);
-    const { out, code } = await xennet(["--root", "examples/handbook", "shell", script]);
+    const { all: out, code } = await xennet(["--root", "examples/handbook", "shell", script]);
     expect(out).toContain("root@debian:~# xm create testxen.cfg\nStarted domain testxen (id=1)\n".replace("\nStarted", '\nUsing config file "/etc/xen/testxen.cfg".\nStarted'));
     expect(out).toContain("testxen login: ");
     expect(out).toContain("bash: frobnicate: command not found\n");

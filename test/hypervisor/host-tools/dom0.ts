@@ -3,9 +3,7 @@
 // address on the bridge, a default route to the LAN router and the router in the ARP cache. The
 // router (a node on eth0's cable) and the guest testxen (behind vif1.0) have stacks of their own,
 // so tcpdump has traffic to see. Every configuration step goes through the emulated commands.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { expect } from "vitest";
+import { expectGolden as expectSharedGolden } from "../../golden.ts";
 import { Sim, SECOND } from "../../../netsim/engine/sim.ts";
 import { Cable, Netback, Netfront, Nic } from "../../../netsim/l2/index.ts";
 import { Ipv4Stack } from "../../../netsim/l3/index.ts";
@@ -73,18 +71,9 @@ export function buildDom0(seed = 1): Dom0World {
   return { sim, host, router, guest, guestHost };
 }
 
-const GOLDEN_DIR = resolve(import.meta.dirname, "golden");
-
-/** Compares `text` with golden/<name> next to this file; UPDATE_GOLDEN=1 (re)writes it instead. */
+/** Compares `text` with test/golden/host-tools/<name>; UPDATE_GOLDEN=1 rewrites it. */
 export function expectGolden(name: string, text: string): void {
-  const path = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    return;
-  }
-  if (!existsSync(path)) throw new Error(`golden file ${path} is missing: run once with UPDATE_GOLDEN=1 and review it`);
-  expect(text).toBe(readFileSync(path, "utf8"));
+  expectSharedGolden(`host-tools/${name}`, text);
 }
 
 /** A transcript of command lines run on `host`: `# line`, stdout, stderr, and a non-zero status. */

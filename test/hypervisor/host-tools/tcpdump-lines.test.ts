@@ -1,7 +1,7 @@
 // tcpdump's line format checked against the real program: the sample frames (frames.ts) are
 // written to a pcap with captures/, dated with xennet's default epoch (2011-02-06 00:00:00 UTC),
 // read back by tcpdump 4.99 (`tcpdump -r F OPTIONS`, TZ=UTC; the runs without -n inside an empty
-// network namespace so that reverse lookups fail at once), and the output kept in golden/
+// network namespace so that reverse lookups fail at once), and the output kept in test/golden/host-tools/
 // tcpdump-4.99-*.txt. LinePrinter must print the same, after the documented differences of 4.1.1:
 // - 4.1.1 hands an 802.3 frame to the LLC printer with its padding: a BPDU in a 60-byte frame is
 //   `802.3, length 60` with -e and `length 43` (4.99: 38 and 35, from the 802.3 length field);
@@ -16,7 +16,7 @@ import { writePcap } from "../../../captures/pcap-writer.ts";
 import { LinePrinter, SQUEEZE_RELEASE_EPOCH, type LineOptions } from "../../../hypervisor/host-tools/index.ts";
 import { SAMPLE_FRAMES } from "./frames.ts";
 
-const GOLDEN = resolve(import.meta.dirname, "golden");
+const GOLDEN = resolve(import.meta.dirname, "../../golden/host-tools");
 const TCPDUMP = "/usr/bin/tcpdump";
 
 /** Option sets: the golden file suffix, tcpdump's arguments, and LinePrinter's options. */
