@@ -29,26 +29,10 @@ function runHostCheck(rounds: number): BenchResult {
 
 /** Runs dhcp-N one simulated second at a time until every client is bound (or 10 virtual minutes). */
 function runDhcp(n: number): BenchResult {
-  const setupStart = performance.now();
-  const { sim, framesTransmitted, allBound } = buildDhcp(n);
-  const setupSeconds = (performance.now() - setupStart) / 1000;
-  const start = performance.now();
-  while (!allBound() && sim.now < 600 * SECOND) sim.runFor(SECOND);
-  const wallSeconds = (performance.now() - start) / 1000;
-  const frames = framesTransmitted();
-  return {
-    scenario: `dhcp-${n}`,
-    N: n,
-    allBound: String(allBound()),
-    framesTransmitted: frames,
-    events: sim.eventsRun,
-    simulatedSeconds: sim.now / SECOND,
-    setupSeconds: round(setupSeconds),
-    wallSeconds: round(wallSeconds),
-    framesPerWallSecond: Math.round(frames / wallSeconds),
-    eventsPerWallSecond: Math.round(sim.eventsRun / wallSeconds),
-    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
+  return runSimulation(`dhcp-${n}`, n, () => buildDhcp(n), (built) => {
+    while (!built.allBound() && built.sim.now < 600 * SECOND) built.sim.runFor(SECOND);
+    return { allBound: String(built.allBound()) };
+  });
 }
 
 function runCorpus(rounds: number): BenchResult {
@@ -64,21 +48,31 @@ function runCorpus(rounds: number): BenchResult {
   };
 }
 
-/** A built star scenario: the simulator and a count of every device transmit so far. */
-type StarBuilder = (n: number) => { readonly sim: Sim; readonly framesTransmitted: () => number };
+/** A built scenario: the simulator and a count of every device transmit so far. */
+interface Built {
+  readonly sim: Sim;
+  readonly framesTransmitted: () => number;
+}
 
-/** Builds a star scenario (timed as setup), then times 12 simulated seconds of it. */
-function runStar(name: string, n: number, build: StarBuilder): BenchResult {
+/** Builds a star scenario, then runs 12 simulated seconds of it. */
+function runStar(name: string, n: number, build: (n: number) => Built): BenchResult {
+  return runSimulation(`${name}-${n}`, n, () => build(n), (built) => (built.sim.runUntil(12 * SECOND), {}));
+}
+
+/** Times `build` as set-up and `run` as the measured run; reports the simulation's counts and rates. */
+function runSimulation<B extends Built>(scenario: string, n: number, build: () => B, run: (built: B) => BenchResult): BenchResult {
   const setupStart = performance.now();
-  const { sim, framesTransmitted } = build(n);
+  const built = build();
   const setupSeconds = (performance.now() - setupStart) / 1000;
   const start = performance.now();
-  sim.runUntil(12 * SECOND);
+  const extra = run(built);
   const wallSeconds = (performance.now() - start) / 1000;
-  const frames = framesTransmitted();
+  const frames = built.framesTransmitted();
+  const { sim } = built;
   return {
-    scenario: `${name}-${n}`,
+    scenario,
     N: n,
+    ...extra,
     framesTransmitted: frames,
     events: sim.eventsRun,
     simulatedSeconds: sim.now / SECOND,
