@@ -51,9 +51,10 @@ function loadWorld(reader: FileReader, path: string | undefined): WorldSpec {
   return parsed.value;
 }
 
-/** The simulated host, booted, and a root shell on its dom0. */
-export function openHost(options: GlobalOptions): { machine: Machine; shell: Dom0Shell; bootConsole: string } {
+/** The simulated host, booted, and a root shell on its dom0; `beforeBoot` sees the machine at power-on. */
+export function openHost(options: GlobalOptions, beforeBoot?: (machine: Machine) => void): { machine: Machine; shell: Dom0Shell; bootConsole: string } {
   const machine = new Machine({ seed: options.seed, root: options.reader, world: options.world });
+  beforeBoot?.(machine);
   const bootConsole = machine.boot();
   return { machine, shell: new Dom0Shell(machine), bootConsole };
 }

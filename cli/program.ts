@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { registerCheck } from "./check.ts";
 import { registerIfquery } from "./ifquery.ts";
 import { registerShell } from "./shell.ts";
+import { registerTrace } from "./trace.ts";
 import { registerXm } from "./xm.ts";
 
 /** Builds the command tree; tests run it in-process. */
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerShell(program);
   registerXm(program);
   registerIfquery(program);
+  registerTrace(program);
   return program;
 }

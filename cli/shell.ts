@@ -2,9 +2,11 @@
 // line editing and history (node:readline); otherwise it reads SCRIPT, or standard input, and
 // prints a transcript: each command after the prompt, as a terminal would show it, then its output.
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Dom0Shell } from "../hypervisor/shell/index.ts";
+import { TraceRecorder } from "../captures/tap.ts";
 import { globalOptions, openHost, UsageError } from "./host.ts";
 
 /** Adds the `shell` subcommand. */
@@ -13,12 +15,29 @@ export function registerShell(program: Command): void {
     .command("shell")
     .description("a root shell on the simulated dom0; reads SCRIPT, or stdin when it is not a terminal")
     .argument("[script]", "a file of shell commands to run as a transcript")
-    .action(async (script: string | undefined) => {
-      const { shell } = openHost(globalOptions(program));
-      if (script !== undefined) return runScript(shell, readScript(script));
-      if (process.stdin.isTTY) return interactive(shell);
-      return runScript(shell, await readAll(process.stdin));
+    .option("--capture-dir <dir>", "when the shell ends, write DIR/<node>_<iface>.pcap for every interface and DIR/host.pcapng")
+    .action(async (script: string | undefined, options: { captureDir?: string }) => {
+      let recorder: TraceRecorder | undefined;
+      const { shell } = openHost(globalOptions(program), (machine) => {
+        if (options.captureDir !== undefined) recorder = new TraceRecorder(machine.sim, { hostNode: "dom0" });
+      });
+      if (script !== undefined) runScript(shell, readScript(script));
+      else if (process.stdin.isTTY) await interactive(shell);
+      else runScript(shell, await readAll(process.stdin));
+      if (recorder !== undefined) writeCaptures(recorder, options.captureDir!);
     });
+}
+
+/** Writes one classic pcap per interface that saw a frame, and the whole host as pcapng. */
+function writeCaptures(recorder: TraceRecorder, dir: string): void {
+  recorder.stop();
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const { node, dev } of recorder.interfaces()) writeFileSync(join(dir, `${node}_${dev}.pcap`), recorder.pcapOf(node, dev));
+    writeFileSync(join(dir, "host.pcapng"), recorder.pcapng());
+  } catch (error) {
+    throw new UsageError(`--capture-dir ${dir}: ${(error as Error).message}`);
+  }
 }
 
 function readScript(path: string): string {
