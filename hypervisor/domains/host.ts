@@ -2,7 +2,9 @@
 // files, the package files a Squeeze dom0 has (dom0-files.ts), xend's settings read from
 // /etc/xen/xend-config.sxp (xend's code defaults when it is absent — note that they disable dom0
 // ballooning, domains.md §3), the hypervisor with on_poweroff/on_reboot/on_crash handling, and the
-// xm Toolstack over it. The network side plugs in through `vifBackend` and `guestHooks`.
+// xm Toolstack over it. The network side plugs in through `vifBackend` and `guestHooks`. A reboot
+// builds the host again over the filesystem and volume groups it already has (`fs`, `lvm`): the
+// disk is left as it is — the package files are not put back — and xend's settings are read anew.
 
 import type { Sim } from "../../netsim/engine/index.ts";
 import type { FileReader } from "../../topology/interfaces/reader.ts";
@@ -25,6 +27,10 @@ export interface HostOptions {
   readonly sim: Sim;
   /** The user's files (`--root`), read-only; none for an empty host. */
   readonly root?: FileReader;
+  /** The filesystem of a host that already ran (a reboot); not with `root`, which it already overlays. */
+  readonly fs?: SimFs;
+  /** The volume groups of a host that already ran, with the logical volumes made on them. */
+  readonly lvm?: Lvm;
   readonly host?: HostSpec;
   readonly vifBackend?: VifBackend;
   readonly guestHooks?: GuestHooks;
@@ -45,9 +51,10 @@ export interface XenHost {
 
 /** Builds the host (see the file header). */
 export function createHost(options: HostOptions): XenHost {
-  const fs = new SimFs(options.root);
+  if (options.fs !== undefined && options.root !== undefined) throw new Error("createHost: give either a root or an existing fs, not both");
   const host = options.host ?? HANDBOOK_HOST;
-  installDom0Files(fs, host.kernelRelease);
+  const fs = options.fs ?? new SimFs(options.root);
+  if (options.fs === undefined) installDom0Files(fs, host.kernelRelease);
   const text = fs.readFile("/etc/xen/xend-config.sxp");
   const parsed = text === undefined ? undefined : parseXendConfig(text, "/etc/xen/xend-config.sxp");
   const xend = xendSettings(parsed?.value ?? parseXendConfig("", "/etc/xen/xend-config.sxp").value);
@@ -57,7 +64,7 @@ export function createHost(options: HostOptions): XenHost {
     ...(options.guestHooks ? { guestHooks: options.guestHooks } : {}),
   });
   installLifecycle(hypervisor);
-  const lvm = new Lvm(fs, host.volumeGroups);
+  const lvm = options.lvm ?? new Lvm(fs, host.volumeGroups);
   return { sim: options.sim, fs, hypervisor, toolstack: new Toolstack(hypervisor), xend, lvm, diagnostics: parsed?.diagnostics ?? [] };
 }
 

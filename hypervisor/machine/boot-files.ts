@@ -3,19 +3,16 @@
 // /etc/network/interfaces as the host's ifupdown reads it — on an ifupdown 0.6 release (etch to
 // squeeze) the whole file is refused for the faults 0.6 cannot read (an unknown top-level keyword
 // such as `source`, a malformed iface line, a duplicate stanza, option or auto entry), in which
-// case nothing, not even lo, comes up. Also the XenHost for a boot after the first: the same
-// filesystem and volume groups under a new hypervisor, as createHost builds the first one.
+// case nothing, not even lo, comes up. Also the XenHost for a boot after the first: createHost
+// over the same filesystem and volume groups, with a new hypervisor.
 
 import type { Sim } from "../../netsim/engine/index.ts";
-import { loadHost, parseXendConfig, readInterfaces, xendSettings, type HostConfig, type InterfacesFile, type PhysicalNic } from "../../topology/index.ts";
+import { loadHost, readInterfaces, type HostConfig, type InterfacesFile, type PhysicalNic } from "../../topology/index.ts";
 import { classTwice, duplicateInterface, duplicateOption, ifaceLine, unknownKeyword } from "../../topology/checks/squeeze.ts";
-import type { XenHost } from "../domains/host.ts";
+import { createHost, type XenHost } from "../domains/host.ts";
 import type { HostSpec } from "../domains/host-spec.ts";
-import { Hypervisor } from "../domains/hypervisor.ts";
-import { installLifecycle } from "../domains/lifecycle.ts";
 import type { VifBackend } from "../domains/vif-backend.ts";
 import type { GuestHooks } from "../guest/guest-hooks.ts";
-import { Toolstack } from "../xm/toolstack.ts";
 
 /** What one boot reads. */
 export interface BootFiles {
@@ -36,10 +33,5 @@ export function readBootFiles(xen: XenHost, nics: readonly PhysicalNic[] | undef
 
 /** A new hypervisor and toolstack over an existing host's filesystem and volume groups. */
 export function rebootedHost(sim: Sim, old: XenHost, spec: HostSpec, vifBackend: VifBackend, guestHooks: GuestHooks): XenHost {
-  const text = old.fs.readFile("/etc/xen/xend-config.sxp");
-  const parsed = parseXendConfig(text ?? "", "/etc/xen/xend-config.sxp");
-  const xend = xendSettings(parsed.value);
-  const hypervisor = new Hypervisor({ sim, fs: old.fs, host: spec, xend, vifBackend, guestHooks });
-  installLifecycle(hypervisor);
-  return { sim, fs: old.fs, hypervisor, toolstack: new Toolstack(hypervisor), xend, lvm: old.lvm, diagnostics: text === undefined ? [] : parsed.diagnostics };
+  return createHost({ sim, fs: old.fs, lvm: old.lvm, host: spec, vifBackend, guestHooks });
 }

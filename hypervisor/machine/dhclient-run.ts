@@ -4,7 +4,10 @@
 // DISCOVER with the interval it just drew, DHCPOFFER / DHCPREQUEST / DHCPACK, `bound to A --
 // renewal in N seconds.`, and "No DHCPOFFERS received." when its 60 s run ends without a lease),
 // the lease it writes to its lease file, and two notifications for ifup: bound (ifup returns) and
-// gave up (dhclient forks into the background and ifup returns anyway, ifupdown.md §2).
+// gave up (dhclient forks into the background and ifup returns anyway, ifupdown.md §2). `-r`
+// (send_release) first writes the lease it gives back with renew, rebind and expire set to now,
+// "so that we don't accidentally reuse it if we restart before the old expiry time": the next
+// dhclient reads it as expired and starts with a DISCOVER rather than INIT-REBOOT.
 
 import type { Ipv4Stack } from "../../netsim/l3/index.ts";
 import { DhclientClient } from "../../netsim/apps/index.ts";
@@ -41,14 +44,14 @@ export class DhclientRun extends DhclientClient {
   constructor(
     stack: Ipv4Stack,
     dev: string,
-    options: { readonly hostname?: string; readonly previousAddress?: Ipv4 },
+    options: { readonly hostname?: string; readonly previousAddress?: Ipv4; readonly previousExpired?: boolean },
     private readonly hooks: DhclientHooks,
     /** Wall-clock seconds at virtual time 0, for the lease file's dates. */
     private readonly epochSeconds: number,
   ) {
     const mac = stack.device(dev)?.mac ?? 0;
     const id: ClientIdentity = { flavour: "dhclient", mac, vendor: "", clientId: false, broadcastFlag: false, ...(options.hostname ? { hostname: options.hostname } : {}) };
-    super(stack, dev, id, options.previousAddress !== undefined ? { previousAddress: options.previousAddress } : {});
+    super(stack, dev, id, options.previousAddress !== undefined ? { previousAddress: options.previousAddress, previousExpired: options.previousExpired === true } : {});
   }
 
   override start(): void {
@@ -56,10 +59,18 @@ export class DhclientRun extends DhclientClient {
     super.start();
   }
 
-  /** `dhclient -v -r IF` (ifdown): the banner, then a DHCPRELEASE when it holds a lease; the process ends. */
-  release(): void {
+  /**
+   * `dhclient -v -r IF` (ifdown): the banner, then a DHCPRELEASE when it holds a lease and
+   * dhclient-script RELEASE; `done` runs when the process has ended.
+   */
+  release(done?: () => void): void {
     this.banner();
-    this.stop(true);
+    const lease = this.lease;
+    if (lease !== undefined) {
+      const now = Math.floor(this.stack.sim.now / 1_000_000) * 1_000_000;
+      this.hooks.saveLease?.(this.leaseText({ ...lease, renewAt: now, rebindAt: now, expiresAt: now }));
+    }
+    this.stop(true, done);
   }
 
   private banner(): void {
@@ -115,9 +126,8 @@ export class DhclientRun extends DhclientClient {
   /** dhclient's lease declaration, as appended to /var/lib/dhcp/dhclient.IF.leases. */
   private leaseText(l: DhcpClientLease): string {
     const when = (us: number): string => {
-      const c = civil(this.epochSeconds + Math.floor(us / 1_000_000));
-      const two = (n: number) => String(n).padStart(2, "0");
-      return `${c.weekday} ${c.year}/${two(c.month)}/${two(c.day)} ${two(c.hour)}:${two(c.minute)}:${two(c.second)}`;
+      const seconds = this.epochSeconds + Math.floor(us / 1_000_000);
+      return `${civil(seconds).weekday} ${leaseDate(seconds)}`;
     };
     const lines = [
       "lease {",
@@ -144,4 +154,19 @@ export function lastLeasedAddress(text: string | undefined): string | undefined 
   if (text === undefined) return undefined;
   const all = [...text.matchAll(/fixed-address\s+([0-9.]+);/g)];
   return all[all.length - 1]?.[1];
+}
+
+/** Whether the last lease in a dhclient lease file has expired at `wallSeconds` (expiry <= cur_time). */
+export function lastLeaseExpired(text: string | undefined, wallSeconds: number): boolean {
+  const all = [...(text ?? "").matchAll(/expire \d (\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d);/g)];
+  const expire = all[all.length - 1]?.[1];
+  // The dates are UTC, zero-padded and of fixed width: in text order they are in time order.
+  return expire !== undefined && expire <= leaseDate(wallSeconds);
+}
+
+/** `YYYY/MM/DD HH:MM:SS`, as dhclient writes a lease's dates (after the weekday). */
+function leaseDate(wallSeconds: number): string {
+  const c = civil(wallSeconds);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${c.year}/${two(c.month)}/${two(c.day)} ${two(c.hour)}:${two(c.minute)}:${two(c.second)}`;
 }

@@ -17,7 +17,7 @@ import { errnoText } from "../../netsim/l3/index.ts";
 import { classMembers, optionValue, type IfaceStanza, type InterfacesFile } from "../../topology/index.ts";
 import type { HostNode } from "../host-tools/index.ts";
 import { bridgeDown, bridgeUp } from "./bridge-hook.ts";
-import { DhclientRun, lastLeasedAddress } from "./dhclient-run.ts";
+import { DhclientRun, lastLeasedAddress, lastLeaseExpired } from "./dhclient-run.ts";
 import type { LineResult } from "./shell-line.ts";
 
 /** What ifupdown needs from the node it runs on. */
@@ -248,10 +248,12 @@ export class Ifupdown {
       waiting = false;
       this.later(true, next);
     };
-    const previous = parseIpv4(lastLeasedAddress(host.readLeaseFile(s.name)) ?? "");
+    const leases = host.readLeaseFile(s.name);
+    const previous = parseIpv4(lastLeasedAddress(leases) ?? "");
+    const expired = lastLeaseExpired(leases, host.epochSeconds + Math.floor(host.sim.now / 1_000_000));
     const client = new DhclientRun(host.stack, s.name, {
       hostname: optionValue(s, "hostname") ?? host.hostname,
-      ...(previous !== undefined ? { previousAddress: previous } : {}),
+      ...(previous !== undefined ? { previousAddress: previous, previousExpired: expired } : {}),
     }, {
       print: (t) => host.print(t),
       bound: (lease) => {
@@ -265,28 +267,31 @@ export class Ifupdown {
     client.start();
   }
 
-  /** The method's down commands: `dhclient -r` (a process of its own, ~2 programs' time) or `route del`, then `ifconfig IF down`. */
+  /**
+   * The method's down commands: `dhclient -r`, whose RELEASE and dhclient-script ifdown waits for
+   * (the process ends after its script), or `route del`; then `ifconfig IF down`.
+   */
   private methodDown(s: IfaceStanza, next: (ok: boolean) => void): void {
     const stack = this.host.stack;
     const devName = s.name.split(":")[0]!;
-    let programs = 0;
+    const ifconfigDown = (): void => {
+      if (s.method !== "manual" && s.name === devName) stack.device(devName)?.setUp(false);
+      this.later(true, next, s.method === "manual" ? 0 : 1);
+    };
     if (s.method === "dhcp") {
       const client = this.dhcp.get(s.name);
       this.dhcp.delete(s.name);
-      client?.release();
-      programs = 2;
+      const exited = (): void => void this.host.sim.schedule(EXEC_US, ifconfigDown);
+      // Without a dhclient running, `dhclient -r` finds no lease to give back and exits at once.
+      return client === undefined ? exited() : client.release(exited);
     }
     if (s.method === "static") {
       const gw = parseIpv4(optionValue(s, "gateway") ?? "");
       if (gw !== undefined) stack.deleteRoute({ dst: 0, prefix: 0, gateway: gw, dev: devName });
       const a = parseIpv4(optionValue(s, "address") ?? "");
       if (s.name !== devName && a !== undefined) stack.removeAddress(devName, a);
-      programs = 1;
     }
-    this.host.sim.schedule(EXEC_US * programs, () => {
-      if (s.method !== "manual" && s.name === devName) stack.device(devName)?.setUp(false);
-      this.later(true, next, s.method === "manual" ? 0 : 1);
-    });
+    this.host.sim.schedule(EXEC_US * (s.method === "static" ? 1 : 0), ifconfigDown);
   }
 
 }

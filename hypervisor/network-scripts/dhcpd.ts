@@ -5,10 +5,10 @@
 // add (network-nat's `subnet 10.0.0.0 netmask 255.255.0.0 {…}`, vif-nat's `host NAME { hardware
 // ethernet MAC; fixed-address IP; option routers R; option host-name "NAME"; }` and the vif in
 // INTERFACES=), and the daemon `/etc/init.d/… restart` starts: it serves the fixed addresses of
-// the host lines on the interfaces INTERFACES lists, with dhcpd's default lease of 43200 s.
-// Simplification: the DHCP server of netsim serves one interface, so the restarted daemon answers
-// on the last listed vif that exists (each vif-nat online restarts it, so the newest guest is
-// served); a real dhcpd serves them all.
+// the host lines on every interface INTERFACES lists that exists, with dhcpd's default lease of
+// 43200 s. Like dhcpd, which answers a host on any interface whose subnet declaration holds its
+// fixed-address (network-nat declares 10.0.0.0/16, which holds every vif-nat address), it gives
+// each host its address on whichever listed vif it asks from, as server the address of that vif.
 
 import type { Ipv4Stack } from "../../netsim/l3/index.ts";
 import { DnsmasqServer } from "../../netsim/apps/index.ts";
@@ -83,12 +83,11 @@ export class Dhcpd {
   restart(files: DhcpdFiles): boolean {
     this.stop();
     const hosts = dhcpdHosts(this.fs.readFile(files.conf ?? "") ?? "");
-    const ifaces = dhcpdInterfaces(this.fs.readFile(files.args ?? "") ?? "").filter((d) => this.stack.device(d) !== undefined);
-    const dev = ifaces[ifaces.length - 1];
-    if (dev === undefined || hosts.length === 0) return false;
+    const interfaces = dhcpdInterfaces(this.fs.readFile(files.args ?? "") ?? "").filter((d) => this.stack.device(d) !== undefined);
+    if (interfaces.length === 0 || hosts.length === 0) return false;
     const mask = prefixToMask(16);
     this.server = new DnsmasqServer(this.stack, {
-      dev,
+      interfaces,
       ranges: hosts.map((h) => ({ start: h.ip, end: h.ip, netmask: mask, leaseTime: 43_200 })),
       hosts: hosts.map((h) => ({ mac: h.mac, ip: h.ip, hostname: h.name })),
       dns: false,

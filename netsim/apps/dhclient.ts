@@ -5,7 +5,9 @@
 // INIT-REBOOT (for `reboot` = 10 s); DISCOVERs back off from 3 s (dhcp-client-timers.ts) until
 // `timeout` = 60 s, then it sleeps 150–449 s and starts over; the first OFFER is taken at once
 // (select-timeout 0). Renewal is unicast to the server from T1, broadcast past T2, and the
-// address goes at expiry. A NAK while it holds no lease at all is ignored, as 4.1 does.
+// address goes at expiry. A NAK while it holds no lease at all is ignored, as 4.1 does. A
+// remembered lease that has expired — as `dhclient -r` leaves the one it gave back — gets no
+// INIT-REBOOT (state_reboot): its address is only asked for in the DISCOVER.
 import type { Ipv4Stack } from "../l3/ipv4-stack.ts";
 import type { Ipv4 } from "../wire/address.ts";
 import { DhcpMessageType as T, type DhcpRepr } from "../wire/dhcp.ts";
@@ -25,6 +27,8 @@ import {
 export interface DhclientSettings extends DhclientConfig {
   /** A lease remembered from /var/lib/dhcp/dhclient.eth0.leases: try INIT-REBOOT for it first. */
   readonly previousAddress?: Ipv4;
+  /** That lease had expired (or was released): straight to DISCOVER, asking for its address. */
+  readonly previousExpired?: boolean;
   /** Seconds before the first packet (default random() % 5). */
   readonly initialDelay?: number;
 }
@@ -59,7 +63,7 @@ export class DhclientClient extends DhcpClientBase {
 
   private stateReboot(): void {
     const old = this.c.previousAddress;
-    if (old === undefined) return this.stateInit();
+    if (old === undefined || this.c.previousExpired === true) return this.stateInit();
     this.currentXid = this.newXid();
     this.setState({ name: "INIT-REBOOT", requested: old });
     this.setState({ name: "REBOOTING", requested: old, xid: this.currentXid });

@@ -2,6 +2,13 @@
 // address, and read every reply from it: dhclient's LPF, udhcpc's raw mode), a UDP socket on port
 // 68 for unicast renewals, one pending timer, the state with its history, the lease applied to the
 // stack, and trace events. The flavours (udhcpc.ts, dhclient.ts) supply `begin` and `process`.
+//
+// Giving the lease back (udhcpc's perform_release, dhclient's do_release): the RELEASE is handed to
+// the kernel, which may first have to resolve the server's MAC (the client heard the server on its
+// packet socket, so the ARP cache need not know it), then the client runs its script (deconfig,
+// dhclient-script RELEASE), which takes the address away a few ms later — by then the ARP reply is
+// normally back and the RELEASE out. A server that does not answer ARP in that time never gets it:
+// removing the interface's last address flushes its ARP cache, queue and all, as Linux does.
 import type { EventHandle } from "../engine/sim.ts";
 import type { RandomStream } from "../engine/random.ts";
 import type { DhcpTraceEvent } from "../engine/trace.ts";
@@ -12,6 +19,9 @@ import type { Ipv4 } from "../wire/address.ts";
 import { decodeFrame } from "../wire/decode.ts";
 import { BootpOp, encodeDhcp, type DhcpRepr } from "../wire/dhcp.ts";
 import { applyLease, broadcastFrame, removeLease, type ClientIdentity, type DhcpClientLease, type DhcpClientState, type DhcpClientStateName } from "./dhcp-client-io.ts";
+
+/** How long the client's script takes before it unconfigures the interface (fork and exec of /bin/sh, the hooks, ifconfig), µs. */
+export const SCRIPT_US = 8_000;
 
 /** One entry of a client's state history. */
 export interface StateChange {
@@ -36,6 +46,8 @@ export abstract class DhcpClientBase {
   private timer: EventHandle | null = null;
   private readonly raw: PacketSocket;
   private udp: UdpSocket | null = null;
+  /** While a release's script runs: whoever waits for the client to have stopped. */
+  private exiting: (() => void)[] | null = null;
 
   constructor(
     readonly stack: Ipv4Stack,
@@ -61,17 +73,31 @@ export abstract class DhcpClientBase {
     return this.boundAt === undefined || this.startedAt === undefined ? undefined : this.boundAt - this.startedAt;
   }
 
-  /** Stops the client; with `release`, sends a RELEASE and unconfigures (udhcpc -R, dhclient -r). */
-  stop(release = false): void {
+  /**
+   * Stops the client; with `release`, sends a RELEASE and, once its script has run (SCRIPT_US
+   * later), unconfigures (udhcpc -R, dhclient -r). `done` runs when it has stopped; a client already
+   * stopping finishes what it was doing.
+   */
+  stop(release = false, done?: () => void): void {
+    if (this.exiting !== null) return void (done && this.exiting.push(done));
     this.cancel();
-    const lease = this.lease;
-    if (release && lease !== undefined) {
-      this.sendUnicast(this.releaseMessage(lease), lease.server, lease.address);
-      this.unbind("released");
-    }
-    this.setState({ name: "STOPPED", why: release ? "released" : "closed" });
     this.raw.close();
-    this.kernelSocket(false);
+    const lease = this.lease;
+    this.exiting = done ? [done] : [];
+    const end = (): void => {
+      this.setState({ name: "STOPPED", why: release ? "released" : "closed" });
+      this.kernelSocket(false);
+      const waiting = this.exiting ?? [];
+      this.exiting = null;
+      for (const fn of waiting) fn();
+    };
+    if (!release || lease === undefined) return end();
+    this.sendUnicast(this.releaseMessage(lease), lease.server, lease.address);
+    this.timer = this.stack.sim.schedule(SCRIPT_US, () => {
+      this.timer = null;
+      this.unbind("released");
+      end();
+    });
   }
 
   protected abstract begin(): void;

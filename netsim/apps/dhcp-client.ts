@@ -39,7 +39,7 @@ export interface DhcpClientOptions {
   /** udhcpc -C turns the client identifier off (default on; dhclient never sends one). */
   readonly clientId?: boolean;
   /** dhclient.conf timers and its start-up delay. */
-  readonly dhclient?: Partial<Omit<DhclientSettings, "previousAddress">>;
+  readonly dhclient?: Partial<Omit<DhclientSettings, "previousAddress" | "previousExpired">>;
 }
 
 /** Creates (but does not start) the client the options describe. */

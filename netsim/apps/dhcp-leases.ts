@@ -21,6 +21,8 @@ export interface DhcpLease {
   readonly hostname?: string;
   /** Virtual µs when it expires; null for an infinite lease. */
   readonly expires: number | null;
+  /** The interface the server last served it on (dnsmasq's last_interface). */
+  readonly dev?: string;
 }
 
 /** The key a client's lease is filed under: its client id when it sends one, else its MAC. */

@@ -24,7 +24,7 @@ export interface Range {
   epoch: number;
 }
 
-/** Address choice with ping checks, for one server. */
+/** Address choice with ping checks, for one server (one ping cache, one check at a time, whatever the interface). */
 export class AddressAllocator {
   private readonly pings = new PingCache();
   private readonly icmp: RawIcmpSocket;
@@ -33,10 +33,7 @@ export class AddressAllocator {
   constructor(
     private readonly stack: Ipv4Stack,
     private readonly rng: RandomStream,
-    private readonly ranges: readonly Range[],
     private readonly noPing: boolean,
-    /** True when `ip` may be handed out (not the server's, not leased, not reserved). */
-    private readonly usable: (ip: Ipv4) => boolean,
     private readonly trace: (event: DhcpTraceEvent, ip: Ipv4) => void,
   ) {
     this.icmp = stack.openRawIcmp();
@@ -49,11 +46,15 @@ export class AddressAllocator {
     this.icmp.close();
   }
 
-  /** address_allocate: `done` gets the address, or undefined when every range is exhausted. */
-  allocate(mac: Mac, done: (ip: Ipv4 | undefined) => void): void {
+  /**
+   * address_allocate over the ranges of the request's interface: `done` gets the address, or
+   * undefined when every range is exhausted. `usable` says whether an address may be handed out
+   * (not the server's own there, not leased, not reserved).
+   */
+  allocate(mac: Mac, ranges: readonly Range[], usable: (ip: Ipv4) => boolean, done: (ip: Ipv4 | undefined) => void): void {
     const hash = sdbmHash(mac);
     const tryRange = (ri: number): void => {
-      const r = this.ranges[ri];
+      const r = ranges[ri];
       if (r === undefined) return done(undefined);
       const start = hashStart(r.start, r.end, hash, r.epoch);
       let addr = start;
@@ -63,7 +64,7 @@ export class AddressAllocator {
       };
       const step = (): void => {
         do {
-          if (this.usable(addr) && !isClassCEdge(addr)) {
+          if (usable(addr) && !isClassCEdge(addr)) {
             const candidate = addr;
             return this.check(candidate, (free) => {
               if (free) return done(candidate);

@@ -26,11 +26,25 @@ export interface DhcpHostConfig {
   readonly leaseTime?: number | "infinite";
 }
 
-/** What a DnsmasqServer is configured with (a dnsmasq.conf reduced to what DHCP needs). */
-export interface DhcpServerOptions {
-  /** `interface=`: the one device it serves. */
+/** One `interface=` the server answers on, optionally with ranges of its own. */
+export interface DhcpInterfaceConfig {
   readonly dev: string;
-  readonly ranges: readonly DhcpRangeConfig[];
+  /** The ranges served on it whatever its subnet (default: those of `ranges` its subnet holds). */
+  readonly ranges?: readonly DhcpRangeConfig[];
+}
+
+/**
+ * What a DnsmasqServer is configured with (a dnsmasq.conf reduced to what DHCP needs). Where it
+ * answers: `dev` (one device, served from every range), or `interfaces` (several; a name alone
+ * takes the ranges its subnet holds), or neither (every interface, ranges by subnet).
+ */
+export interface DhcpServerOptions {
+  /** The one device it serves, with all of `ranges` (the single-interface form). */
+  readonly dev?: string;
+  /** Several `interface=` lines. */
+  readonly interfaces?: readonly (string | DhcpInterfaceConfig)[];
+  /** The `dhcp-range=` lines. */
+  readonly ranges?: readonly DhcpRangeConfig[];
   readonly hosts?: readonly DhcpHostConfig[];
   /** `dhcp-option=3,…` (default: the server's own address; null: none). */
   readonly router?: Ipv4 | null;

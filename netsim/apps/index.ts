@@ -1,6 +1,6 @@
 // The public surface of netsim/apps: the dnsmasq-like DHCP server, the udhcpc and dhclient DHCP
 // clients, iputils ping, traceroute 2.0 and the UDP echo service.
-export { DnsmasqServer, type DhcpServerOptions, type DhcpRangeConfig, type DhcpHostConfig } from "./dhcp-server.ts";
+export { DnsmasqServer, type DhcpServerOptions, type DhcpRangeConfig, type DhcpHostConfig, type DhcpInterfaceConfig } from "./dhcp-server.ts";
 export { LeaseTable, sdbmHash, hashStart, type DhcpLease } from "./dhcp-leases.ts";
 export {
   createDhcpClient,

@@ -211,17 +211,15 @@ export function routingModel(options: ModelOptions = {}): Model {
 /**
  * NAT model (§4): `network-nat` (ip_forward=1, `iptables -t nat -A POSTROUTING -o eth0 -j
  * MASQUERADE`), then `vif-nat` per vif: link up, router_ip 10.0.D.128 as a /32, a host route to the
- * guest's 10.0.D.1, proxy_arp. dom0 serves DHCP with dnsmasq: `dhcp-host` entries give each guest
- * its vif-nat address (as vif-nat's `host … fixed-address` lines do for dhcpd); the router option is
- * dnsmasq's own address on the vif, the router_ip; it behaves as dnsmasq 2.90, the version the
- * kernel comparison runs. The guests run udhcpc (started by the test).
- *
- * One simplification: the simulated DnsmasqServer serves one interface and binds port 67 for
- * itself, so dom0 runs it on vif1.0 and, when vif2.0 comes online, restarts it on vif2.0
- * (`natDhcpFor`) — as vif-nat restarts the DHCP server for each new vif. A real server would then
- * serve both vifs; the scenarios never renew a lease, so no packet differs.
+ * guest's 10.0.D.1, proxy_arp. dom0 serves DHCP with one dnsmasq on both vifs, as the real side
+ * runs it (`--interface=vif1.0 --interface=vif2.0 --dhcp-range=10.0.0.0,static,255.255.0.0` and a
+ * `--dhcp-host` per guest, netns.ts): `dhcp-host` entries give each guest its vif-nat address (as
+ * vif-nat's `host … fixed-address` lines do for dhcpd), from a one-address /16 range per guest that
+ * stands for the static range and matches both vifs' subnets; the router option is dnsmasq's own
+ * address on the vif the request came in on, the router_ip; it behaves as dnsmasq 2.90, the
+ * version the kernel comparison runs. The guests run udhcpc (started by the test).
  */
-export function natModel(options: ModelOptions = {}): Model & { natDhcpFor(dev: "vif1.0" | "vif2.0"): DnsmasqServer } {
+export function natModel(options: ModelOptions = {}): Model & { readonly natDhcp: DnsmasqServer } {
   const p = parts(options, "eth0");
   staticUplink(p);
   p.dom0.ipForward = true;
@@ -230,14 +228,13 @@ export function natModel(options: ModelOptions = {}): Model & { natDhcpFor(dev: 
   const rule = nf.iptables(["-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"]);
   if (rule.exitCode !== 0) throw new Error(`iptables: ${rule.stderr}`);
   p.guests.forEach((g, i) => routedVif(p, g.vif, ADDR.natGateway[i]!, ADDR.nat[i]!, options.proxyDelay));
-  let server: DnsmasqServer | undefined;
-  const natDhcpFor = (dev: "vif1.0" | "vif2.0"): DnsmasqServer => {
-    server?.close();
-    const i = dev === "vif1.0" ? 0 : 1;
-    const hosts = [{ mac: MAC.guest[i]!, ip: ADDR.nat[i]!, hostname: `guest${i + 1}` }];
-    server = new DnsmasqServer(p.dom0, { dev, ranges: [{ start: ADDR.nat[i]!, end: ADDR.nat[i]!, netmask: ip("255.255.0.0") }], hosts, dns: false, version: "2.90" });
-    return server;
-  };
-  natDhcpFor("vif1.0");
-  return { ...model("nat", p, { netfilter: nf }), natDhcpFor };
+  const netmask = ip("255.255.0.0");
+  const natDhcp = new DnsmasqServer(p.dom0, {
+    interfaces: ["vif1.0", "vif2.0"],
+    ranges: ADDR.nat.map((a) => ({ start: a, end: a, netmask })),
+    hosts: [0, 1].map((i) => ({ mac: MAC.guest[i]!, ip: ADDR.nat[i]!, hostname: `guest${i + 1}` })),
+    dns: false,
+    version: "2.90",
+  });
+  return { ...model("nat", p, { netfilter: nf }), natDhcp };
 }

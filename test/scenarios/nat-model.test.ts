@@ -37,6 +37,8 @@ describe("NAT model: network-nat + vif-nat, DHCP from dom0", () => {
       ["10.0.2.1", 16, ["10.0.2.128"]],
     ]);
     expect(m.nodes.guest2.routeGet(ADDR.inet)).toMatchObject({ dev: "eth0", gateway: ADDR.natGateway[1], src: ADDR.nat[1] });
+    // One dnsmasq in dom0 answered both, each on the vif it asked from, and holds both leases.
+    expect(m.natDhcp.leases.all().map((l) => `${l.dev} ${ipv4ToString(l.ip)} ${l.hostname}`)).toEqual(["vif1.0 10.0.1.1 guest1", "vif2.0 10.0.2.1 guest2"]);
     // The OFFER is unicast to the new address at the guest's MAC, through dom0's host route.
     expect(crossings(rec, roles, "dom0", /dhcp OFFER dom0.vif1 > guest1/)).toEqual(["dom0:vif1.0 tx", "guest1:eth0 rx"]);
   });

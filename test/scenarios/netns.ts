@@ -146,14 +146,13 @@ function modelCommands(kind: "routing" | "nat", dir: string): string[] {
 }
 
 /** A step as the command the real node runs in the background, and when to start it (µs after T0). */
-function stepCommand(s: Step, resolve: (to: NodeName) => string, dir: string): { readonly at: number; readonly cmd: string } | undefined {
+function stepCommand(s: Step, resolve: (to: NodeName) => string, dir: string): { readonly at: number; readonly cmd: string } {
   const at = Math.round(s.at * 1e6);
-  const cmd = stepLine(s, resolve, dir, at);
-  return cmd === undefined ? undefined : { at: s.run === "udp-echo" ? at - 1_000_000 : at, cmd };
+  return { at: s.run === "udp-echo" ? at - 1_000_000 : at, cmd: stepLine(s, resolve, dir, at) };
 }
 
 /** The command line of one step (`at`: its time, for the echo client's own schedule). */
-function stepLine(s: Step, resolve: (to: NodeName) => string, dir: string, at: number): string | undefined {
+function stepLine(s: Step, resolve: (to: NodeName) => string, dir: string, at: number): string {
   const ns = `$${s.node}`;
   switch (s.run) {
     case "udhcpc":
@@ -164,8 +163,6 @@ function stepLine(s: Step, resolve: (to: NodeName) => string, dir: string, at: n
       return `bg ${ns} busybox traceroute -n ${resolve(s.to)}`;
     case "udp-echo":
       return `bg ${ns} python3 -c ${q(ECHO_CLIENT)} ${resolve(s.to)} ${ECHO_PORT} ${s.srcPort} ${s.count} $((T0 + ${at}))`;
-    case "nat-dhcp":
-      return undefined; // the real dnsmasq serves both vifs from the start
   }
 }
 
@@ -214,7 +211,7 @@ function script(m: Model & { kind: "routing" | "nat" }, steps: readonly Step[], 
     `for f in ${errs}; do for i in $(seq 100); do grep -q listening "$f" && break; sleep 0.1; done; done`,
     "sleep 0.5; T0=$(us); echo $T0 > $DIR/t0",
     ...steps
-      .flatMap((s) => stepCommand(s, resolve, dir) ?? [])
+      .map((s) => stepCommand(s, resolve, dir))
       .sort((a, b) => a.at - b.at)
       .map((c) => `at ${c.at}; ${c.cmd}`),
     `at ${end * 1e6}`,

@@ -24,9 +24,7 @@ export type Step =
   | { readonly at: number; readonly node: NodeName; readonly run: "udhcpc"; readonly dev: string }
   | { readonly at: number; readonly node: NodeName; readonly run: "ping"; readonly to: Target; readonly count: number }
   | { readonly at: number; readonly node: NodeName; readonly run: "udp-echo"; readonly to: Target; readonly srcPort: number; readonly count: number }
-  | { readonly at: number; readonly node: NodeName; readonly run: "traceroute"; readonly to: Target }
-  /** Simulator only (see natModel): dom0's DHCP server moves to the vif that just came online. */
-  | { readonly at: number; readonly node: "dom0"; readonly run: "nat-dhcp"; readonly dev: "vif2.0" };
+  | { readonly at: number; readonly node: NodeName; readonly run: "traceroute"; readonly to: Target };
 
 /** The UDP echo service's port (inetd's `echo dgram`). */
 export const ECHO_PORT = 7;
@@ -71,7 +69,6 @@ export const ROUTING_END = 13;
  */
 export const NAT_STEPS: readonly Step[] = [
   { at: 1, node: "guest1", run: "udhcpc", dev: "eth0" },
-  { at: 3, node: "dom0", run: "nat-dhcp", dev: "vif2.0" },
   { at: 4, node: "guest2", run: "udhcpc", dev: "eth0" },
   { at: 6.5, node: "guest1", run: "ping", to: "inet", count: 2 },
   { at: 8, node: "guest1", run: "udp-echo", to: "inet", srcPort: FLOW_PORT, count: 2 },
@@ -106,7 +103,7 @@ export function label(s: Step): string {
 }
 
 /** Schedules every step in the model's simulator (an echo server on inet if a flow needs one). */
-export function schedule(m: Model & { natDhcpFor?: (dev: "vif2.0") => unknown }, steps: readonly Step[]): Runs {
+export function schedule(m: Model, steps: readonly Step[]): Runs {
   const sim = m.sim;
   const runs: Runs = { dhcp: new Map(), pings: new Map(), traces: new Map(), flows: new Map(), ...(steps.some((s) => s.run === "udp-echo") ? { echo: new UdpEchoServer(m.nodes.inet, ECHO_PORT) } : {}) };
   for (const s of steps) {
@@ -116,8 +113,6 @@ export function schedule(m: Model & { natDhcpFor?: (dev: "vif2.0") => unknown },
       const client = createDhcpClient(stack, { dev: s.dev, hostname: s.node });
       runs.dhcp.set(label(s), client);
       sim.at(at, () => client.start());
-    } else if (s.run === "nat-dhcp") {
-      sim.at(at, () => void m.natDhcpFor!(s.dev));
     } else {
       sim.at(at, () => {
         const dst = addressOf(m, s.to);
