@@ -48,7 +48,7 @@ function leaseTime(text: string): number | "infinite" | undefined {
 
 const dotted = (n: number): string => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 
-/** A parsed `dhcp-range`. */
+/** A parsed `dhcp-range` (lease time in seconds, at least 120, or infinite; 3600 when not given). */
 export interface RangeValue {
   readonly start: string;
   readonly end: string;

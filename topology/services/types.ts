@@ -7,6 +7,7 @@
 
 import type { Span } from "../diagnostic.ts";
 import type { Setting, Spanned } from "../host-config.ts";
+import type { RangeValue } from "./dnsmasq-dhcp.ts";
 
 /** When a setting takes effect: procps in rcS, or an interfaces hook while `ifup -a` runs. */
 export type SettingStage = "procps" | "ifup";
@@ -66,16 +67,8 @@ export interface SysctlConfig {
   readonly settings: KernelSettings;
 }
 
-/** `dhcp-range=[tag,]START,END|static|proxy[,NETMASK[,BROADCAST]][,LEASE]`. */
-export interface DnsmasqRange {
-  readonly start: string;
-  readonly end: string;
-  readonly mode: "dynamic" | "static" | "proxy";
-  readonly netmask?: string;
-  readonly broadcast?: string;
-  /** Seconds (at least 120), or infinite; 3600 when not given. */
-  readonly leaseTime: number | "infinite";
-  readonly tags: readonly string[];
+/** `dhcp-range=[tag,]START,END|static|proxy[,NETMASK[,BROADCAST]][,LEASE]`, with where it was written. */
+export interface DnsmasqRange extends RangeValue {
   readonly text: string;
   readonly span: Span;
 }
