@@ -15,7 +15,6 @@ export function buildProgram(): Command {
     .option("--root <dir>", "the host's filesystem root; configs are read from DIR/etc/...", "examples/handbook")
     .option("--world <file>", "the network outside the host (default: DIR/xennet-world.json, else a standard LAN)")
     .option("--seed <n>", "everything random comes from N", "1")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerCheck(program);
   registerShell(program);
