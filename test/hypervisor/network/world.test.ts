@@ -62,6 +62,11 @@ describe("world file", () => {
     expect(nics?.map((n) => `${n.name} ${n.mac ?? "-"} ${n.link}`)).toEqual(["eth0 00:1b:21:3a:4f:10 true", "eth1 - false"]);
   });
 
+  it("reads a __proto__ key as an ordinary member, as JSON.parse does", () => {
+    const text = '{"__proto__":""}';
+    expect(plain(parseJson(text, FILE).value)).toEqual(JSON.parse(text));
+  });
+
   it("never throws on random text, and reads what JSON.parse reads", () => {
     fc.assert(fc.property(fc.string(), (s) => {
       readWorld(s, FILE);
@@ -118,7 +123,8 @@ function plain(n: ReturnType<typeof parseJson>["value"]): unknown {
   switch (n.kind) {
     case "object": {
       const o: Record<string, unknown> = {};
-      for (const m of n.members) o[m.key] = plain(m.value);
+      // defineProperty, not assignment: a "__proto__" key is an own property for JSON.parse.
+      for (const m of n.members) Object.defineProperty(o, m.key, { value: plain(m.value), enumerable: true, writable: true, configurable: true });
       return o;
     }
     case "array":
