@@ -2,7 +2,8 @@
 // netfilter, the physical cards registered (down, as the kernel finds them), on Xen 3.0/3.1 the
 // netloop pairs veth0…veth7 / vif0.0…vif0.7, ifupdown over the boot's /etc/network/interfaces, the
 // dhcpd of the NAT model, and the command table hook lines and scripts run (iptables, sysctl,
-// `echo > /proc/sys`, ifup/ifdown, /etc/xen/scripts/network-bridge). It is also the ScriptHost the
+// `echo > /proc/sys`, ifup/ifdown, dnsmasq, /etc/xen/scripts/network-bridge), and its own services
+// (services.ts: procps, iptables-persistent, dnsmasq, ISC dhcpd). It is also the ScriptHost the
 // Xen scripts act on; their output goes to /var/log/xen/xend-debug.log, as xend's does.
 
 import type { Sim } from "../../netsim/engine/index.ts";
@@ -17,6 +18,7 @@ import { type ScriptHost } from "../network-scripts/script-host.ts";
 import type { SimFs } from "../sim-fs.ts";
 import { Ifupdown, type IfupHost } from "./ifupdown.ts";
 import { nodeCommands } from "./node-commands.ts";
+import { BootServices } from "./services.ts";
 import { runLine, type LineCommand, type LineResult } from "./shell-line.ts";
 
 /** How many netloop pairs Xen 3.0/3.1's loopback driver makes (nloopbacks). */
@@ -34,6 +36,8 @@ export interface Dom0Options {
   readonly nics: readonly Nic[];
   /** A lease was bound on one of dom0's interfaces. */
   readonly leased?: (dev: string, lease: DhcpClientLease) => void;
+  /** The release is later than Squeeze (for the services' option sets). */
+  readonly modern?: boolean;
 }
 
 /** dom0 for one boot (see the file header). */
@@ -44,6 +48,8 @@ export class Dom0 implements ScriptHost {
   readonly node: HostNode;
   readonly netfilter: Netfilter;
   readonly dhcpd: Dhcpd;
+  /** dom0's own services (sysctl, iptables-persistent, dnsmasq, ISC dhcpd). */
+  readonly services: BootServices;
   readonly xen: string;
   readonly commands: Map<string, LineCommand>;
   ifupdown: Ifupdown | null = null;
@@ -67,6 +73,7 @@ export class Dom0 implements ScriptHost {
     }
     if (!xenAtLeast(options.xen, 3, 2)) this.netloop();
     this.dhcpd = new Dhcpd(this.stack, options.fs);
+    this.services = new BootServices({ stack: this.stack, netfilter: this.netfilter, fs: options.fs, epochSeconds: options.epochSeconds, modern: options.modern ?? false });
     this.commands = this.commandTable();
   }
 
@@ -100,6 +107,7 @@ export class Dom0 implements ScriptHost {
   powerOff(): void {
     this.ifupdown?.kill();
     this.dhcpd.stop();
+    this.services.stop();
     const devices = [...this.stack.devices()];
     const nics = devices.filter((d): d is Nic => this.options.nics.includes(d as Nic));
     for (const dev of devices) if (dev.kind !== "loopback" && !nics.includes(dev as Nic)) this.node.deleteDevice(dev);
@@ -148,6 +156,7 @@ export class Dom0 implements ScriptHost {
     };
     table.set("ifup", ifupdown(false));
     table.set("ifdown", ifupdown(true));
+    table.set("dnsmasq", this.services.command());
     table.set("network-bridge", (argv, io, done) => {
       if (argv[0] !== "start") return io.err(`Unknown command: ${argv[0] ?? ""}\n`), done(1);
       const vars = Object.fromEntries(argv.slice(1).filter((a) => a.includes("=")).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));

@@ -1,12 +1,13 @@
 // The running simulated host: the physical machine (its network cards, cabled to the world's LAN),
 // its disks (the SimFs, kept across reboots), the world outside, the guests' networks and the vif
 // scripts (which outlive a dom0 boot), and for each boot a dom0 (dom0.ts) and a hypervisor with its
-// toolstack. `boot()` runs the real sequence in simulated time: the kernel (~4 s), then
-// `/etc/init.d/networking start` (ifup -a over a fresh read of /etc/network/interfaces — bridges,
-// DHCP…), then xend with its network script, then xendomains (restore saved guests, start
-// /etc/xen/auto). `shutdown()` runs xendomains stop (guests saved), `ifdown -a`, and cuts the power;
-// `reboot()` adds the firmware's ~25 s. Each returns what the console showed. Events report the
-// boot phases, DHCP leases and link changes for `check`.
+// toolstack. `boot()` runs the real sequence in simulated time: the kernel (~4 s), rcS's procps and
+// iptables-persistent (services.ts), `/etc/init.d/networking start` (ifup -a over a fresh read of
+// /etc/network/interfaces — bridges, DHCP…), runlevel 2's dnsmasq and isc-dhcp-server, then xend
+// with its network script, then xendomains (restore saved guests, start /etc/xen/auto).
+// `shutdown()` runs xendomains stop (guests saved), `ifdown -a`, and cuts the power; `reboot()`
+// adds the firmware's ~25 s. Each returns what the console showed. Events report the boot phases,
+// DHCP leases and link changes for `check`.
 
 import { Sim } from "../../netsim/engine/index.ts";
 import { Nic } from "../../netsim/l2/index.ts";
@@ -108,13 +109,15 @@ export class Machine {
     this.files = files;
     const dom0 = new Dom0({
       sim: this.sim, fs: this.xen.fs, hostname: files.config.hostname?.value ?? this.spec.hostname, epochSeconds: this.spec.epochSeconds,
-      xen: files.config.release?.xen ?? "4.0", nics: this.nics,
+      xen: files.config.release?.xen ?? "4.0", nics: this.nics, modern: (files.config.release?.major ?? 6) > 6,
       leased: (dev, lease) => this.emit({ kind: "lease", time: this.sim.now, node: "dom0", dev, lease }),
     });
     this.dom0 = dom0;
     this.phase("kernel");
     this.sim.runFor(KERNEL_US);
+    this.say(dom0.services.rcS(files.config.services));
     this.networking(dom0, files);
+    this.say(dom0.services.rc2(files.config.services));
     this.phase("xend");
     dom0.print = (text) => dom0.log(text);
     this.until((done) => runNetworkScript(dom0, this.xen.xend.networkScript, dom0.dhcpd, done));
