@@ -40,6 +40,11 @@ describe("xennet check", () => {
     for (const guest of ["web", "db"]) expect(out).toMatch(new RegExp(`^${guest} +www +ok +\\d+ s +eth0 via 10\\.0\\.\\d+\\.128$`, "m"));
   });
 
+  it.each(["nat-dnsmasq", "nat-dhcpd"])("boots %s: its own DHCP server and MASQUERADE serve the guest", async (host) => {
+    const { out } = await xennet(["--root", `examples/${host}`, "check"]);
+    expect(out).toMatch(/^web +www +ok +\d+ s +eth0 via 10\.0\.0\.1$/m);
+  });
+
   it("gives the contract's JSON shape", async () => {
     const { out, code } = await xennet(["--root", "examples/broken-reboot", "check", "--json"]);
     expect(code).toBe(1);
