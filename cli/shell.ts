@@ -68,6 +68,7 @@ export function runScript(shell: Dom0Shell, text: string): void {
     process.stdout.write(result.combined);
     process.exitCode = result.exitCode;
   }
+  process.stdout.write(shell.finishPending().combined);
 }
 
 async function interactive(shell: Dom0Shell): Promise<void> {
@@ -81,5 +82,6 @@ async function interactive(shell: Dom0Shell): Promise<void> {
     rl.prompt();
   }
   rl.close();
+  process.stdout.write(shell.finishPending().combined);
   process.stdout.write("logout\n");
 }

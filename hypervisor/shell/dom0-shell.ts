@@ -52,6 +52,8 @@ const FS_ERROR_TEXT: Readonly<Record<FsError, string>> = {
 /** The dom0 shell. */
 export class Dom0Shell {
   private readonly commands = new Map<string, ShellCommand>();
+  /** A job left running by one command that ends after the next one (a `tcpdump` without -c). */
+  private pendingJob: ((io: CommandIo) => void) | null = null;
   readonly cwd = "/root";
 
   constructor(readonly machine: Machine) {
@@ -97,6 +99,34 @@ export class Dom0Shell {
 
   /** Runs one command line. */
   run(line: string): ShellResult {
+    const job = this.pendingJob;
+    this.pendingJob = null;
+    const result = this.runCommand(line);
+    return job === null ? result : this.finishJob(job, result);
+  }
+
+  /**
+   * Lets `job` run through the next command line, then end and print after that line's output —
+   * how a capture left running in another terminal while the next command runs reads in a transcript.
+   */
+  afterNextCommand(job: (io: CommandIo) => void): void {
+    this.pendingJob = job;
+  }
+
+  /** Ends a job still running (the script or the session is over), as Ctrl-C would. */
+  finishPending(): ShellResult {
+    const job = this.pendingJob;
+    this.pendingJob = null;
+    return job === null ? failure("", 0) : this.finishJob(job, failure("", 0));
+  }
+
+  private finishJob(job: (io: CommandIo) => void, result: ShellResult): ShellResult {
+    let { stdout, stderr, combined } = result;
+    job({ out: (t) => ((stdout += t), (combined += t)), err: (t) => ((stderr += t), (combined += t)) });
+    return { ...result, stdout, stderr, combined };
+  }
+
+  private runCommand(line: string): ShellResult {
     const split = splitCommandLine(line);
     if (!split.ok) return failure(`bash: ${split.error}\n`, 2);
     const { words, redirect } = split.value;

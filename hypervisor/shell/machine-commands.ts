@@ -29,7 +29,7 @@ export function registerMachineCommands(shell: Dom0Shell, machine: Machine): voi
   const dom0Net = (): NetTarget | undefined => netTarget(machine, "dom0");
   shell.register("ping", (args, io) => withTarget(dom0Net(), io, (t) => ping(t, args, io)));
   shell.register("traceroute", (args, io) => withTarget(dom0Net(), io, (t) => traceroute(t, args, io)));
-  shell.register("tcpdump", (args, io) => tcpdump(machine, args, io));
+  shell.register("tcpdump", (args, io) => tcpdump(shell, machine, args, io));
   shell.register("on", (args, io) => onGuest(machine, args, io));
   shell.register("reboot", (_args, io) => {
     io.out("\nBroadcast message from root@" + shell.hostname + " (pts/0):\n\nThe system is going down for reboot NOW!\n");
@@ -74,19 +74,34 @@ function onGuest(machine: Machine, args: readonly string[], io: CommandIo): numb
   return io.err(`on: ${command}: not simulated inside a guest (ping, traceroute, ${GUEST_TOOLS.join(", ")})\n`), 127;
 }
 
-/** `tcpdump ARGS`: captures on a dom0 interface until -c N packets (or TCPDUMP_LIMIT_S), then exits. */
-function tcpdump(machine: Machine, args: readonly string[], io: CommandIo): number {
+/**
+ * `tcpdump ARGS` on a dom0 interface. With `-c N` it captures until N packets (or TCPDUMP_LIMIT_S)
+ * and exits; without it, it keeps capturing while the next command runs and stops after it (Ctrl-C),
+ * its lines printed after that command's output.
+ */
+function tcpdump(shell: Dom0Shell, machine: Machine, args: readonly string[], io: CommandIo): number {
   const node = machine.hostNode("dom0");
   if (node === undefined) return io.err("tcpdump: no devices available\n"), 1;
   const started = startTcpdump(node, args);
   if (!("banner" in started)) return io.out(started.stdout), io.err(started.stderr), started.exitCode;
   const session: TcpdumpSession = started;
   io.err(session.banner);
+  if (!args.includes("-c")) {
+    // The person at the terminal presses Ctrl-C once the next command is done; the tty echoes ^C.
+    shell.afterNextCommand((later) => finishCapture(machine, session, { out: (t) => later.out(t.startsWith("\n") ? `^C${t}` : t), err: later.err }));
+    return 0;
+  }
   const deadline = machine.sim.now + TCPDUMP_LIMIT_S * SECOND;
   while (!session.done && machine.sim.now < deadline) {
     machine.sim.runFor(SECOND / 10);
     io.out(session.takeOutput());
   }
+  return finishCapture(machine, session, io);
+}
+
+/** Stops a capture: its remaining lines, the counters, and the -w file into dom0's filesystem. */
+function finishCapture(machine: Machine, session: TcpdumpSession, io: CommandIo): number {
+  io.out(session.takeOutput());
   const end = session.stop();
   const pcap = session.pcap();
   if (pcap !== undefined && session.writeFile !== undefined) machine.xen.fs.writeFile(session.writeFile, pcap);

@@ -42,6 +42,19 @@ describe("xennet shell", () => {
     expectGolden("cli/handbook-shell.transcript", out);
   });
 
+  it("keeps a tcpdump without -c capturing through the next command, then stops it as Ctrl-C", async () => {
+    const script = join(dir, "capture.sh");
+    writeFileSync(script, "xen-create-image --hostname testxen --dhcp --dir /srv/testxen > /dev/null\nxm create testxen.cfg\nsleep 60\ntcpdump -i vif1.0 -n\non testxen ping -c 1 www\nxm list\n");
+    const { all } = await xennet(["shell", script]);
+    const after = all.slice(all.indexOf("root@debian:~# on testxen ping -c 1 www"));
+    const pingDone = after.indexOf("rtt min/avg/max/mdev");
+    const request = after.indexOf("IP 192.168.1.113 > 203.0.113.80: ICMP echo request");
+    expect(pingDone).toBeGreaterThan(0);
+    expect(request).toBeGreaterThan(pingDone);
+    expect(after).toMatch(/ICMP echo reply, id \d+, seq 1, length 64\n\^C\n2 packets captured\n/);
+    expect(after.indexOf("root@debian:~# xm list")).toBeGreaterThan(request);
+  });
+
   it("gives the same transcript for the same seed", async () => {
     const script = join(dir, "short.sh");
     writeFileSync(script, "xen-create-image --hostname web --dhcp --dir /srv/web\n");
