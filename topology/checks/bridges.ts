@@ -6,7 +6,7 @@
 // learns for one forward delay with STP off; the hook waits MAXWAIT seconds at most).
 
 import type { Diagnostic } from "../diagnostic.ts";
-import type { HostBridge, HostConfig, Setting } from "../host-config.ts";
+import type { HostBridge, HostConfig, HostInterface, Setting } from "../host-config.ts";
 import { brctlBool, brctlInt, brctlSeconds } from "../host/bridges.ts";
 import { deviceExists, finding, where, type HostCheck } from "./facts.ts";
 
@@ -45,8 +45,7 @@ export const portConfigured: HostCheck = (c) => {
     const b = owner.get(i.name);
     if (b === undefined) continue;
     if (i.method === "static" && i.address !== undefined) {
-      const message = `${i.name} is a port of ${b.name} but keeps its own address ${i.address.address}: dom0 gets two connected routes for that subnet, and traffic for the address arrives on ${b.name}, not on ${i.name}`;
-      out.push(finding("bridge/port-address", "warning", message, i.address.span, `move the address to the ${b.name} stanza and make it \`iface ${i.name} inet manual\``));
+      out.push(finding("bridge/port-address", "warning", portAddressMessage(i, b), i.address.span, `move the address to the ${b.name} stanza and make it \`iface ${i.name} inet manual\``));
     } else if (i.method === "dhcp" && i.classes.length > 0) {
       const message = `${i.name} is a port of ${b.name} but its own stanza runs a DHCP client on it: two DHCP clients on one link, the same subnet routed via ${i.name} and ${b.name}, and the default route may land on the wrong device`;
       out.push(finding("bridge/port-dhcp", "warning", message, i.span, `make it \`iface ${i.name} inet manual\` (without auto) or remove the stanza`));
@@ -54,6 +53,23 @@ export const portConfigured: HostCheck = (c) => {
   }
   return out;
 };
+
+/**
+ * What a static address on a bridge port does depends on which stanza `ifup -a` brings up first
+ * (file order of the stanzas, as the auto lines usually sit beside them): when the port comes first,
+ * the bridge-utils hook's `ifconfig PORT 0.0.0.0 up` later takes its address away, and the routes
+ * through it (the gateway too) go with it; when the bridge comes first, the port gets its address
+ * back afterwards and dom0 has two connected routes for one subnet.
+ */
+function portAddressMessage(i: HostInterface, b: HostBridge): string {
+  const address = i.address?.address ?? "";
+  const portFirst = i.span.file === b.span.file && i.span.line < b.span.line;
+  if (portFirst) {
+    const gateway = i.gateway !== undefined ? ` and the default route via ${i.gateway.value}` : "";
+    return `${i.name} is a port of ${b.name} but keeps its own address ${address}: ${i.name} comes up first, then the bridge hook's \`ifconfig ${i.name} 0.0.0.0 up\` removes the address${gateway}, so dom0 is no longer at ${address} after boot`;
+  }
+  return `${i.name} is a port of ${b.name} but keeps its own address ${address}: dom0 gets two connected routes for that subnet, and traffic for the address arrives on ${b.name}, not on ${i.name}`;
+}
 
 /** bridge/port-shared: a device listed as a port of two bridges. */
 export const portShared: HostCheck = (c) => {
