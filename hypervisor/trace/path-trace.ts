@@ -6,7 +6,7 @@
 // bytes (flow.ts); events without a frame belong to the hop a node has open for the packet.
 import type { TraceEvent } from "../../netsim/engine/trace.ts";
 import { ipv4ToString, macToString } from "../../netsim/wire/address.ts";
-import { decodeFrame } from "../../netsim/wire/decode.ts";
+import { decodeFrame, type DecodedFrame } from "../../netsim/wire/decode.ts";
 import { Flow, summary, type FlowKey } from "./flow.ts";
 
 /** One hop as `xennet trace --json` prints it. */
@@ -37,6 +37,8 @@ interface OpenHop {
   stray: boolean;
   nextHop?: number;
   arpAsked: boolean;
+  /** The addresses and ports the packet arrived with, to show a rewrite on its way out. */
+  arrived?: string;
 }
 
 interface Path {
@@ -128,11 +130,13 @@ export class PathTracer {
         if (hop.in === undefined) hop.in = e.dev;
         else if (hop.in !== e.dev) hop.notes.push(`up to ${e.dev}`);
         if (ttl !== undefined) hop.ttl = ttl;
+        hop.arrived ??= endpoints(decoded.value);
         return;
       }
       case "tx": {
         const hop = current !== undefined && !current.dropped ? current : this.open(dir, e.node);
         if (hop.origin && hop.out.length === 0) hop.notes.unshift(`sends ${summary(decoded.value)}`);
+        this.noteRewrite(dir, hop, endpoints(decoded.value));
         if (!hop.out.includes(e.dev)) hop.out.push(e.dev);
         if (ttl !== undefined) hop.ttl = ttl;
         return;
@@ -151,6 +155,17 @@ export class PathTracer {
         return;
       }
     }
+  }
+
+  /**
+   * A reply leaves a node with other addresses or ports than it came in with: the connection's
+   * NAT undone from conntrack (only a connection's first packet passes the nat table and raises a
+   * `nat` event, so the reverse translation shows only here).
+   */
+  private noteRewrite(dir: Dir, hop: OpenHop, leaving: string): void {
+    if (dir !== "reply" || hop.arrived === undefined || hop.arrived === leaving) return;
+    hop.notes.push(`NAT undone for the reply (conntrack): ${hop.arrived} → ${leaving}`);
+    hop.arrived = leaving;
   }
 
   private bridgeNote(dir: Dir, node: string, note: string): void {
@@ -265,6 +280,16 @@ export class PathTracer {
     this.paths[dir].active.set(node, hop);
     return hop;
   }
+}
+
+/** `10.0.2.1 > 203.0.113.80 id 30834` / `10.0.2.1:5000 > 203.0.113.80:53`: what NAT can change. */
+function endpoints(frame: DecodedFrame): string {
+  const ip = frame.ipv4;
+  if (ip === undefined) return "";
+  const port = frame.udp ?? frame.tcp;
+  if (port !== undefined) return `${ipv4ToString(ip.src)}:${port.srcPort} > ${ipv4ToString(ip.dst)}:${port.dstPort}`;
+  const id = frame.icmp && (frame.icmp.kind === "echo-request" || frame.icmp.kind === "echo-reply") ? ` id ${frame.icmp.ident}` : "";
+  return `${ipv4ToString(ip.src)} > ${ipv4ToString(ip.dst)}${id}`;
 }
 
 function newPath(): Path {

@@ -61,8 +61,12 @@ describe("xennet trace", () => {
 
   it("NAT model: dom0 masquerades, showing the translation before → after", async () => {
     const { out } = await xennet(["--root", "examples/nat", "trace", "web", "www", "--json"]);
-    const r = JSON.parse(out) as { request: Hop[] };
+    const r = JSON.parse(out) as { request: Hop[]; reply: Hop[] };
     expect(r.request[1]!.detail).toMatch(/NAT \(SNAT\/MASQUERADE\): icmp 10\.0\.2\.1 > 203\.0\.113\.80 .* → icmp 192\.168\.1\.\d+ > 203\.0\.113\.80/);
+    // ...and on the way back, conntrack undoes it in dom0 before the reply goes out of the vif.
+    const back = r.reply.find((h) => h.node === "dom0");
+    expect(back?.out).toBe("vif2.0");
+    expect(back?.detail).toMatch(/NAT undone for the reply \(conntrack\): 203\.0\.113\.80 > 192\.168\.1\.\d+ id \d+ → 203\.0\.113\.80 > 10\.0\.2\.1 id \d+/);
   });
 
   it("gives the contract's JSON shape", async () => {
