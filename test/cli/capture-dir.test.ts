@@ -4,8 +4,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../cli/program.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { xennet } from "./run-cli.ts";
 import { readCapture } from "../../captures/read-capture.ts";
 import { decodeFrame } from "../../netsim/wire/decode.ts";
 import { run, shouldRun } from "../captures/tools.ts";
@@ -22,13 +22,7 @@ async function captureShell(lines: string): Promise<string> {
   const script = join(dir, "script.sh");
   writeFileSync(script, lines);
   const out = join(dir, "pcaps");
-  vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    await buildProgram().parseAsync(["node", "xennet", "--root", "examples/nat", "shell", "--capture-dir", out, script]);
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
+  await xennet(["--root", "examples/nat", "shell", "--capture-dir", out, script]);
   return out;
 }
 

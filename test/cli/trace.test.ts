@@ -1,24 +1,10 @@
 // `xennet trace FROM TO`: a guest's ping to the internet host in each model, followed hop by hop
 // (golden outputs), the --json shape, UDP and TCP probes, and the exit codes (2 for an unknown
 // FROM or TO).
-import { describe, expect, it, vi } from "vitest";
-import { buildProgram } from "../../cli/program.ts";
+import { describe, expect, it } from "vitest";
 import { UsageError } from "../../cli/host.ts";
 import { expectGolden } from "../golden.ts";
-
-async function xennet(argv: string[]): Promise<{ out: string; code: number | undefined }> {
-  let out = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    await buildProgram().parseAsync(["node", "xennet", ...argv]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = typeof process.exitCode === "number" ? process.exitCode : undefined;
-  process.exitCode = undefined;
-  return { out, code };
-}
+import { xennet } from "./run-cli.ts";
 
 interface Hop {
   node: string;

@@ -21,29 +21,19 @@ import { ipv4ToString, macToString } from "../../netsim/wire/address.ts";
 import { ADDR, MAC, NODES, type Model, type NodeName } from "./models.ts";
 import type { Seen } from "./normalise.ts";
 import { ECHO_PORT, type Step } from "./scenario.ts";
+import { netnsUnavailable, removeNetnsLeftovers } from "../netns-probe.ts";
 
 const PREFIX = "xn-mdl-";
 const TOOLS = ["ip", "tcpdump", "dnsmasq", "busybox", "iptables", "python3", "timeout", "tshark"];
 
 /** Why the real models cannot be built here, or undefined when they can. */
 export function kernelUnavailable(): string | undefined {
-  if (process.platform !== "linux") return "not Linux";
-  if (process.getuid?.() !== 0) return "not root (network namespaces need CAP_SYS_ADMIN)";
-  for (const t of TOOLS) if (spawnSync("sh", ["-c", `command -v ${t}`], { timeout: 5_000 }).status !== 0) return `${t} is not installed`;
-  const probe = `${PREFIX}${process.pid}-probe`;
-  const add = spawnSync("ip", ["netns", "add", probe], { encoding: "utf8", timeout: 5_000 });
-  if (add.status !== 0) return `ip netns unavailable: ${add.stderr.trim()}`;
-  spawnSync("ip", ["netns", "del", probe], { timeout: 5_000 });
-  return undefined;
+  return netnsUnavailable(PREFIX, TOOLS);
 }
 
 /** Deletes the namespaces a killed earlier run left behind (ours only: the xn-mdl- prefix). */
 export function removeLeftovers(): void {
-  const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8", timeout: 5_000 });
-  for (const line of (list.stdout ?? "").split("\n")) {
-    const name = line.split(" ")[0] ?? "";
-    if (name.startsWith(PREFIX)) spawnSync("ip", ["netns", "del", name], { timeout: 5_000 });
-  }
+  removeNetnsLeftovers(PREFIX);
 }
 
 /** The interfaces captured, `node:dev`. */

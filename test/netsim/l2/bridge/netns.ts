@@ -13,29 +13,18 @@ import { join } from "node:path";
 import { macToString } from "../../../../netsim/wire/address.ts";
 import type { Mac } from "../../../../netsim/wire/address.ts";
 
+import { netnsUnavailable as probeNetns, removeNetnsLeftovers } from "../../../netns-probe.ts";
+
 const PREFIX = "xn-br-";
 
 /** Why the kernel test cannot run here, or undefined when it can. */
 export function netnsUnavailable(): string | undefined {
-  if (process.platform !== "linux") return "not Linux";
-  if (process.getuid?.() !== 0) return "not root (network namespaces need CAP_SYS_ADMIN)";
-  for (const tool of [["ip", "-V"], ["tcpdump", "--version"], ["python3", "--version"]]) {
-    if (spawnSync(tool[0]!, tool.slice(1), { timeout: 5_000 }).status !== 0) return `${tool[0]} is not installed`;
-  }
-  const probe = `${PREFIX}probe-${process.pid}`;
-  const add = spawnSync("ip", ["netns", "add", probe], { encoding: "utf8", timeout: 5_000 });
-  if (add.status !== 0) return `ip netns unavailable: ${add.stderr.trim()}`;
-  spawnSync("ip", ["netns", "del", probe], { timeout: 5_000 });
-  return undefined;
+  return probeNetns(PREFIX, ["ip", "tcpdump", "python3"]);
 }
 
 /** Deletes namespaces a killed earlier run left behind (ours only: the xn-br- prefix). */
 export function removeLeftovers(): void {
-  const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8", timeout: 5_000 });
-  for (const line of list.stdout.split("\n")) {
-    const name = line.split(" ")[0] ?? "";
-    if (name.startsWith(PREFIX)) spawnSync("ip", ["netns", "del", name], { timeout: 5_000 });
-  }
+  removeNetnsLeftovers(PREFIX);
 }
 
 function run(args: string[]): void {
