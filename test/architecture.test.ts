@@ -1,4 +1,4 @@
-// Keeps the architecture of DESIGN.md: imports point one way (web, cli → hypervisor → topology →
+// Keeps the architecture of DESIGN.md: imports point one way (web, cli → fidelity → hypervisor → topology →
 // netsim; captures uses only netsim), and nothing inside the simulation reads the wall clock or
 // Math.random. A failing case names the file and the offending line.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -6,7 +6,7 @@ import { join, relative, resolve, dirname, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "..");
-const SOURCE_DIRS = ["netsim", "captures", "topology", "hypervisor", "cli", "web", "bench"] as const;
+const SOURCE_DIRS = ["netsim", "captures", "topology", "hypervisor", "fidelity", "cli", "web", "bench"] as const;
 
 /** Which top folders each top folder may import from (besides itself and npm packages). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -14,7 +14,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   captures: ["netsim"],
   topology: ["netsim"],
   hypervisor: ["topology", "netsim", "captures"],
-  cli: ["hypervisor", "topology", "netsim", "captures", "web"],
+  // fidelity realises a simulated host in namespaces and diffs the two: it runs real processes.
+  fidelity: ["hypervisor", "topology", "netsim", "captures"],
+  cli: ["hypervisor", "topology", "netsim", "captures", "web", "fidelity"],
   web: ["hypervisor", "topology", "netsim", "captures"],
   bench: ["hypervisor", "topology", "netsim", "captures"],
 };
