@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { registerCheck } from "./check.ts";
 import { registerIfquery } from "./ifquery.ts";
+import { registerServe } from "./serve.ts";
 import { registerShell } from "./shell.ts";
 import { registerTrace } from "./trace.ts";
 import { registerXm } from "./xm.ts";
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerXm(program);
   registerIfquery(program);
   registerTrace(program);
+  registerServe(program);
   return program;
 }

@@ -144,6 +144,8 @@ export interface ClockState {
   readonly cursor: number;
   /** Seq of the last event the simulation has produced (≥ cursor: the server runs ahead). */
   readonly latest: number;
+  /** Seq of the oldest event the server still keeps (older ones were dropped from its bounded history). */
+  readonly oldest?: number; // added by web-server
 }
 
 /** What the page asks of the clock. */
