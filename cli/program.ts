@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { registerCheck } from "./check.ts";
 import { registerIfquery } from "./ifquery.ts";
+import { registerRealize } from "./realize.ts";
 import { registerServe } from "./serve.ts";
 import { registerShell } from "./shell.ts";
 import { registerTrace } from "./trace.ts";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerXm(program);
   registerIfquery(program);
   registerTrace(program);
+  registerRealize(program);
   registerServe(program);
   return program;
 }
