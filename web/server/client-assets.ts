@@ -1,22 +1,13 @@
 // The page itself: `/`, `/app.js` and `/app.css` from web/client/build.ts's buildClient (bundled in
-// memory by esbuild). The client is loaded on first request, so a server without it (or with a
-// client that does not build) still serves the API and answers the page with 503 JSON.
+// memory by esbuild) on first request. A client that does not build (a broken checkout) leaves the
+// API working and answers the page with 503 JSON.
 import type { Express, Response } from "express";
+import { buildClient } from "../client/build.ts";
 import { RequestError } from "../session/index.ts";
 
-interface ClientBundle {
-  readonly html: string;
-  readonly js: string;
-  readonly css: string;
-}
-
-/** Where the client's builder is, loaded lazily (kept in a variable: the module may be absent). */
-const BUILD_MODULE = "../client/build.ts";
-
-async function bundle(): Promise<ClientBundle> {
+async function bundle(): ReturnType<typeof buildClient> {
   try {
-    const mod = (await import(BUILD_MODULE)) as { buildClient(): Promise<ClientBundle> };
-    return await mod.buildClient();
+    return await buildClient();
   } catch (error) {
     throw new RequestError(503, `the web page is not available: ${error instanceof Error ? error.message : String(error)}`);
   }
