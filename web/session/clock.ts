@@ -3,8 +3,10 @@
 // the virtual time it stands at. Advancing moves `now` forward, running the Sim further (in
 // SLICE_US slices) when it catches up with it, and passes the events up to the new time; step
 // moves to the next event, running the Sim until there is one (up to STEP_LIMIT_US); back returns
-// to the previous one. Nothing here reads a real clock: the playback driver says how much virtual
-// time a tick is worth.
+// to the previous one. A served host starts live — the cursor at the end of the boot, where the
+// graph is — and a command (xm, shell, trace) brings it back to live, since the page shows the
+// host as the command left it; stepping back replays the history, like a debugger's reverse step.
+// Nothing here reads a real clock: the playback driver says how much virtual time a tick is worth.
 import { SECOND } from "../../netsim/engine/sim.ts";
 import type { ClockCommand, ClockState } from "../api-types.ts";
 import type { EventHistory, HistoryEntry } from "./history.ts";
@@ -101,9 +103,13 @@ export class PlaybackClock {
     return this.changed(passed);
   }
 
-  /** Tells listeners the clock changed without moving it (a command made new events). */
-  touch(): ClockState {
-    return this.changed([]);
+  /** Moves the cursor to the last event and `now` to the Sim's time (start-up, after a command), passing what lay between. */
+  goLive(): ClockState {
+    const h = this.host.history;
+    const passed = h.range(Math.max(this.cursor, h.oldest - 1), h.latest).slice(-MAX_PASS);
+    this.cursor = h.latest;
+    this.now = Math.max(this.now, this.host.simNow());
+    return this.changed(passed);
   }
 
   private step(): ClockState {

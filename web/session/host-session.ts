@@ -51,6 +51,7 @@ export class HostSession {
     this.shell = new Dom0Shell(this.machine);
     const sim = this.machine.sim;
     this.clock = new PlaybackClock({ history: this.history, simNow: () => sim.now, runTo: (t) => sim.runUntil(t) });
+    this.clock.goLive();
   }
 
   /** Stops recording (the server is closing). */
@@ -63,7 +64,7 @@ export class HostSession {
   shellLine(line: unknown): CommandResult {
     if (typeof line !== "string" || line.includes("\n")) throw new RequestError(400, "line: one line of text is required");
     const r = this.shell.run(line);
-    this.clock.touch();
+    this.clock.goLive();
     return { stdout: r.stdout, stderr: r.stderr, status: r.exitCode };
   }
 
@@ -92,7 +93,7 @@ export class HostSession {
   trace(body: unknown): TraceResult {
     const req = checkTraceBody(body);
     const result = runTrace(this.machine, req);
-    this.clock.touch();
+    this.clock.goLive();
     if (typeof result === "string") throw new RequestError(400, result);
     return result;
   }

@@ -12,6 +12,7 @@ import { BridgePort, type NetDev } from "../../netsim/l2/index.ts";
 import { ipv4ToString, macToString } from "../../netsim/wire/address.ts";
 import type { LiveEdge, LiveGraph, LiveNode } from "../api-types.ts";
 import { deviceNodeId, DOM0, DOM0_STACK, domainNodeId, edgeId, vifFronts, vifStackKind, worldNodeId } from "./graph-ids.ts";
+import { SAVE_DIR } from "./domains.ts";
 
 type Data = Record<string, string | number | boolean>;
 
@@ -47,6 +48,7 @@ export function liveGraph(machine: Machine): LiveGraph {
   addWorld(g, machine);
   addDom0(g, machine);
   for (const dom of machine.xen.hypervisor.domains()) addDomain(g, machine, dom);
+  addSaved(g, machine);
   // An edge whose far end was not drawn (a guest that has no network yet) is left out.
   const ids = new Set(g.nodes.map((n) => n.id));
   return { model: graphModel(machine), nodes: g.nodes, edges: g.edges.filter((e) => ids.has(e.source) && ids.has(e.target)), time: machine.sim.now };
@@ -102,6 +104,14 @@ function addDomain(g: GraphBuilder, machine: Machine, dom: Domain): void {
   // Before the guest's network exists its interfaces are known from the vifs alone.
   for (const vif of dom.vifs.values()) {
     g.node({ id: deviceNodeId(dom.name, `eth${vif.device.devid}`), kind: "guest-nic", label: `eth${vif.device.devid}`, parent: box, state: "down", data: { mac: vif.device.mac } });
+  }
+}
+
+/** A guest saved to a file (xm save, xendomains stop) is drawn as a box with no network: its vifs are gone. */
+function addSaved(g: GraphBuilder, machine: Machine): void {
+  const running = new Set(g.nodes.filter((n) => n.kind === "domain").map((n) => n.label));
+  for (const file of [...(machine.xen.fs.listDir(SAVE_DIR) ?? [])].sort()) {
+    if (!running.has(file)) g.node({ id: domainNodeId(file), kind: "domain", label: file, state: "saved", data: { file: `${SAVE_DIR}/${file}` } });
   }
 }
 

@@ -124,6 +124,17 @@ describe("files of the simulated filesystem", () => {
     expect((await call(server, "POST", "/api/shell")).status).toBe(400);
   });
 
+  it("saves testxen: the graph keeps its box as saved, without vif1.0; restore brings it back as vif2.0", async () => {
+    expect((await call(server, "POST", "/api/domains/testxen/save")).body.status).toBe(0);
+    let graph = (await call<LiveGraph>(server, "GET", "/api/graph")).body;
+    expect(graph.nodes.find((n) => n.id === "domU:testxen")).toMatchObject({ state: "saved", data: { file: "/var/lib/xen/save/testxen" } });
+    expect(graph.nodes.some((n) => n.id === "dom0:vif1.0" || n.parent === "domU:testxen")).toBe(false);
+    expect((await call(server, "POST", "/api/domains/testxen/restore")).body.status).toBe(0);
+    graph = (await call<LiveGraph>(server, "GET", "/api/graph")).body;
+    expect(graph.nodes.find((n) => n.id === "domU:testxen")?.state).not.toBe("saved");
+    expect(graph.nodes.some((n) => n.id === "dom0:vif2.0")).toBe(true);
+  });
+
   it("answers unknown API routes 404 as JSON", async () => {
     expect(await call(server, "GET", "/api/nosuch")).toEqual({ status: 404, body: { error: "no route GET /nosuch" } });
     expect((await call(server, "DELETE", "/api/graph")).status).toBe(404);

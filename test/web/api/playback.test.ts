@@ -1,7 +1,7 @@
-// Playback of the served host in virtual time, over a real server: the cursor starts before the
-// first event while the boot already ran in simulation; advancing, stepping and playing pass the
-// boot's events to the event stream (the DHCP exchange that gives xenbr0 its address among them,
-// with their per-hop notes and edges); back returns the cursor; history and frame detail follow
+// Playback of the served host in virtual time, over a real server: the cursor starts live, at the
+// end of the boot, with the boot's events in the history; back and step move through the history;
+// a command's events (a DHCP exchange, with per-hop notes and edges) reach the event stream;
+// advancing and playing run the simulation further; history and frame detail follow
 // the cursor; 200 concurrent stream clients are held and each gets the events, with no warning.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../web/server/index.ts";
@@ -18,21 +18,26 @@ const clock = async (command: object) => (await call<ClockState>(server, "POST",
 const isDhcp = (e: SimEvent) => e.kind === "frame" && e.proto === "dhcp";
 
 describe("the playback clock", () => {
-  it("starts at the beginning with the boot already simulated ahead of it", async () => {
+  it("starts live, at the end of the boot the graph shows, with the boot's events in the history", async () => {
     const { body } = await call<ClockState>(server, "GET", "/api/clock");
-    expect(body).toMatchObject({ now: 0, playing: false, speed: 1, cursor: 0, oldest: 1 });
+    expect(body).toMatchObject({ playing: false, speed: 1, oldest: 1 });
     expect(body.latest).toBeGreaterThan(20);
-    expect((await call(server, "GET", "/api/events?after=0")).body).toEqual({ events: [] });
+    expect(body.cursor).toBe(body.latest);
+    expect(body.now).toBeGreaterThan(30_000_000);
+    const { events } = (await call<{ events: SimEvent[] }>(server, "GET", "/api/events?after=0")).body;
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: body.cursor }, (_, i) => i + 1));
+    expect(events.filter(isDhcp).length).toBeGreaterThanOrEqual(4);
   });
 
-  it("steps one event at a time and steps back", async () => {
-    const first = await clock({ action: "step" });
-    const second = await clock({ action: "step" });
-    expect([first.cursor, second.cursor]).toEqual([1, 2]);
-    expect(second.now).toBeGreaterThanOrEqual(first.now);
-    const back = await clock({ action: "back" });
-    expect(back).toMatchObject({ cursor: 1, now: first.now });
-    expect((await call(server, "GET", "/api/events?after=0")).body.events.map((e: SimEvent) => e.seq)).toEqual([1]);
+  it("steps back through the history and forward again to the same event", async () => {
+    const live = (await call<ClockState>(server, "GET", "/api/clock")).body;
+    const back1 = await clock({ action: "back" });
+    const back2 = await clock({ action: "back" });
+    expect([back1.cursor, back2.cursor]).toEqual([live.cursor - 1, live.cursor - 2]);
+    expect(back2.now).toBeLessThanOrEqual(back1.now);
+    expect((await call<{ events: SimEvent[] }>(server, "GET", `/api/events?after=${live.cursor - 3}`)).body.events.map((e) => e.seq)).toEqual([live.cursor - 2]);
+    const forward = await clock({ action: "step" });
+    expect(forward).toMatchObject({ cursor: back1.cursor, now: back1.now, latest: live.latest });
   });
 
   it("refuses malformed commands with 400", async () => {
@@ -42,21 +47,24 @@ describe("the playback clock", () => {
     expect((await call(server, "GET", "/api/events?after=x")).status).toBe(400);
   });
 
-  it("streams the boot's DHCP exchange as the cursor advances over it, with notes and edges", async () => {
+  it("streams a DHCP exchange a command causes, with notes and edges, and advances by virtual seconds", async () => {
     const stream = new SseClient(`${server.url}/api/events/stream`);
     await stream.until((m) => m.some((x) => x.event === "clock"));
-    const before = (await call<ClockState>(server, "GET", "/api/clock")).body;
-    const after = await clock({ action: "advance", seconds: 60 });
-    expect(after.now).toBe(before.now + 60_000_000);
-    expect(after.cursor).toBeGreaterThan(before.cursor);
-    await stream.until(() => stream.events().filter(isDhcp).length >= 4);
+    // dhclient on xenbr0 again: ifdown releases the lease, ifup asks for it anew.
+    expect((await call(server, "POST", "/api/shell", { line: "ifdown xenbr0" })).status).toBe(200);
+    const up = await call<{ status: number }>(server, "POST", "/api/shell", { line: "ifup xenbr0" });
+    expect(up.body.status).toBe(0);
+    await stream.until(() => stream.events().some((e) => e.kind === "lease"));
     const dhcp = stream.events().filter(isDhcp);
     expect(dhcp.map((e) => e.summary).join("\n")).toMatch(/BOOTP\/DHCP, Request from .*\n(.*\n)*.*BOOTP\/DHCP, Reply/);
     const sent = dhcp.find((e) => e.node === "dom0" && e.dev === "eth0" && e.direction === "tx");
     expect(sent).toMatchObject({ edge: "link:dom0:eth0" });
     expect(dhcp.some((e) => e.node === "dom0" && e.dev === "eth0" && e.direction === "rx" && e.edge === "port:dom0:eth0" && /xenbr0: /.test(e.note ?? ""))).toBe(true);
     expect(stream.events().some((e) => e.kind === "lease" && e.node === "dom0" && e.dev === "xenbr0")).toBe(true);
-    expect(stream.clocks().at(-1)).toMatchObject({ cursor: after.cursor });
+    const before = (await call<ClockState>(server, "GET", "/api/clock")).body;
+    const after = await clock({ action: "advance", seconds: 60 });
+    expect(after.now).toBe(before.now + 60_000_000);
+    await stream.until(() => stream.clocks().at(-1)?.now === after.now);
     stream.close();
   });
 
