@@ -14,7 +14,7 @@
 // `epochSeconds` should be the host's wall clock (HostSpec.epochSeconds for a Xen host) so that
 // tcpdump's times agree with the rest of the host; it defaults to the day Squeeze was released.
 import type { Sim } from "../../netsim/engine/sim.ts";
-import { Bridge, BridgePort, Dummy, Veth, type NetDev } from "../../netsim/l2/index.ts";
+import { Bridge, BridgePort, Dummy, Veth, type BridgeNetfilterHook, type NetDev } from "../../netsim/l2/index.ts";
 import type { Ipv4Stack } from "../../netsim/l3/index.ts";
 import { readMac, type Mac } from "../../netsim/wire/address.ts";
 
@@ -69,6 +69,8 @@ export interface StackHostOptions {
   readonly epochSeconds?: number;
   readonly ipv6?: boolean;
   readonly hasBridgeTool?: boolean;
+  /** Bridge netfilter for the bridges `brctl addbr` makes (dom0: its iptables; absent: none). */
+  readonly bridgeNetfilter?: BridgeNetfilterHook;
 }
 
 /** The HostNode of one stack (see the file header). */
@@ -82,12 +84,14 @@ class StackHost implements HostNode {
   readonly ipv6: boolean;
   readonly hasBridgeTool: boolean;
   private readonly linkFlags = new WeakMap<NetDev, LinkFlags>();
+  private readonly bridgeNetfilter: BridgeNetfilterHook | null;
 
   constructor(
     readonly sim: Sim,
     readonly stack: Ipv4Stack,
     options: StackHostOptions,
   ) {
+    this.bridgeNetfilter = options.bridgeNetfilter ?? null;
     this.name = stack.node;
     this.epochSeconds = options.epochSeconds ?? SQUEEZE_RELEASE_EPOCH;
     this.ipv6 = options.ipv6 ?? true;
@@ -124,6 +128,7 @@ class StackHost implements HostNode {
 
   createBridge(name: string): Bridge {
     const br = new Bridge(this.sim, this.name, name);
+    br.setNetfilterHook(this.bridgeNetfilter);
     this.stack.addDevice(br);
     this.flags(br);
     return br;

@@ -9,6 +9,7 @@
 import type { Sim } from "../../netsim/engine/index.ts";
 import { XEN_BACKEND_MAC, type Nic } from "../../netsim/l2/index.ts";
 import { Ipv4Stack, Netfilter } from "../../netsim/l3/index.ts";
+import { bridgeNetfilter } from "../../netsim/l3/netfilter/index.ts";
 import type { DhcpClientLease } from "../../netsim/apps/index.ts";
 import { xenAtLeast, type InterfacesFile } from "../../topology/index.ts";
 import { stackHost, type HostNode } from "../host-tools/index.ts";
@@ -66,7 +67,7 @@ export class Dom0 implements ScriptHost {
     this.stack.flushAddresses("lo");
     this.netfilter = new Netfilter({ sim: options.sim, view: this.stack, epoch: options.epochSeconds });
     this.stack.hooks = this.netfilter;
-    this.node = stackHost(options.sim, this.stack, { epochSeconds: options.epochSeconds });
+    this.node = stackHost(options.sim, this.stack, { epochSeconds: options.epochSeconds, bridgeNetfilter: bridgeNetfilter(this.stack, this.netfilter) });
     for (const nic of options.nics) {
       nic.setUp(false);
       this.stack.addDevice(nic);

@@ -8,7 +8,8 @@
 // Writing ip_forward (or conf/all/forwarding) sets forwarding on every device and on
 // conf/default (inet_forward_change); other conf/all values combine with each device's own.
 // Neighbour times are in the units the files use: seconds, or USER_HZ (1/100 s) for retrans_time,
-// proxy_delay and locktime.
+// proxy_delay and locktime. net/bridge (the bridge-nf-* files) is in bridge-sysctl.ts.
+import { isBridgeSysctl, readBridgeSysctl, writeBridgeSysctl } from "./bridge-sysctl.ts";
 import type { Errno } from "./errno.ts";
 import { DEV_CONF_KEYS, HZ, type DevConf, type NeighParms } from "./linux-params.ts";
 import type { Ipv4Stack } from "./ipv4-stack.ts";
@@ -47,6 +48,7 @@ function parseIntValue(value: string): number | undefined {
 
 /** Reads a file; undefined when it does not exist. */
 export function readSysctl(stack: Ipv4Stack, path: string): string | undefined {
+  if (isBridgeSysctl(path)) return readBridgeSysctl(stack, path);
   const parts = components(path);
   if (parts === undefined) return undefined;
   const [a, b, c] = parts;
@@ -99,6 +101,7 @@ function confOf(stack: Ipv4Stack, which: string): DevConf | undefined {
 
 /** Writes a file; ENOENT when it does not exist, EINVAL for a value it refuses. */
 export function writeSysctl(stack: Ipv4Stack, path: string, value: string): Errno | undefined {
+  if (isBridgeSysctl(path)) return writeBridgeSysctl(stack, path, value);
   const parts = components(path);
   if (parts === undefined || readSysctl(stack, path) === undefined) return "ENOENT";
   const n = parseIntValue(value);

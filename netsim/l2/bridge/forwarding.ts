@@ -12,11 +12,15 @@
 // is forwarded as the same Uint8Array, never copied. Every drop is traced with its reason, on the
 // device the frame came in on (the bridge device for frames from dom0's stack).
 //
+// With a netfilter hook set (br-netfilter.ts), frames forwarded or flooded from a port go through
+// iptables first, per output port; frames dom0's stack sends do not.
+//
 // 2.6.32 has no FDB entry for a MAC set by hand on the bridge that is no port's, so frames to it
 // were flooded and never delivered; here they are delivered up, as later kernels do.
 import type { DropReason } from "../../engine/trace.ts";
 import { BROADCAST_MAC, readMac } from "../../wire/address.ts";
 import { BaseDev } from "../net-dev.ts";
+import { checkedIpv4Length, frameWith, ipv4Offset, type BridgeNetfilterHook } from "./br-netfilter.ts";
 import { Fdb } from "./fdb.ts";
 import type { BridgePort, PortState } from "./port.ts";
 import type { Stp } from "./stp.ts";
@@ -31,6 +35,17 @@ export abstract class BridgeDataPath extends BaseDev {
   /** The storm bound (see storm.ts). */
   readonly storm: StormGuard = new StormGuard(this);
   abstract readonly stp: Stp;
+  private nf: BridgeNetfilterHook | null = null;
+
+  /** Bridge netfilter: the node's iptables for bridged IPv4 frames; null (the default) bridges without it. */
+  setNetfilterHook(hook: BridgeNetfilterHook | null): void {
+    this.nf = hook;
+  }
+
+  /** The netfilter hook set, if any. */
+  get netfilterHook(): BridgeNetfilterHook | null {
+    return this.nf;
+  }
 
   /** The rx_handler (br_handle_frame and br_handle_frame_finish): a frame arrived on `port`. */
   handleFrame(port: BridgePort, frame: Uint8Array): void {
@@ -111,6 +126,7 @@ export abstract class BridgeDataPath extends BaseDev {
     if (sim.trace.on) {
       sim.trace.emit({ kind: "forward", time: sim.now, node: this.node, bridge: this.name, inPort: inPort?.name ?? this.name, outPort: to.name, frame });
     }
+    if (this.nf !== null && inPort !== null) return this.netfilter(this.nf, inPort, [to], frame);
     to.dev.transmit(frame);
   }
 
@@ -123,9 +139,41 @@ export abstract class BridgeDataPath extends BaseDev {
       const outPorts = ports.filter((p) => p !== inPort && p.state === "forwarding").map((p) => p.name);
       sim.trace.emit({ kind: "flood", time: sim.now, node: this.node, bridge: this.name, inPort: inPort?.name ?? this.name, outPorts, why, frame });
     }
+    if (this.nf !== null && inPort !== null) return this.netfilter(this.nf, inPort, ports.filter((p) => p !== inPort && p.state === "forwarding"), frame);
     for (let i = 0; i < ports.length; i++) {
       const p = ports[i]!;
       if (p !== inPort && p.state === "forwarding") p.dev.transmit(frame);
+    }
+  }
+
+  /**
+   * br_nf_pre_routing, then br_nf_forward_ip and br_nf_post_routing for each output port (see
+   * br-netfilter.ts). The copies share one sk_buff state, so conntrack finds at FORWARD what
+   * PREROUTING made; an untouched packet leaves as the same frame.
+   */
+  private netfilter(nf: BridgeNetfilterHook, inPort: BridgePort, outs: readonly BridgePort[], frame: Uint8Array): void {
+    const off = nf.settings.callIptables ? ipv4Offset(frame, nf.settings) : -1;
+    const total = off < 0 ? 0 : checkedIpv4Length(frame, off);
+    if (total < 0) return this.drop(inPort, frame, "malformed", "br_netfilter: bad IPv4 header");
+    if (off < 0 || !nf.active()) {
+      for (let i = 0; i < outs.length; i++) outs[i]!.dev.transmit(frame);
+      return;
+    }
+    const skb = {};
+    const pre = nf.run("PREROUTING", frame.subarray(off, off + total), { bridge: this.name, physIn: inPort.name, skb, shared: false });
+    if (pre.action === "drop") return this.drop(inPort, frame, "filtered", `PREROUTING: ${pre.reason}`);
+    let passed = 0;
+    for (let i = 0; i < outs.length; i++) {
+      const out = outs[i]!;
+      const call = { bridge: this.name, physIn: inPort.name, physOut: out.name, skb, shared: passed > 0 || i < outs.length - 1 };
+      const fwd = nf.run("FORWARD", pre.packet, call);
+      const post = fwd.action === "drop" ? fwd : nf.run("POSTROUTING", fwd.packet, call);
+      if (post.action === "drop") {
+        this.drop(inPort, frame, "filtered", `${fwd.action === "drop" ? "FORWARD" : "POSTROUTING"}: ${post.reason} (to ${out.name})`);
+        continue;
+      }
+      passed++;
+      out.dev.transmit(frameWith(frame, off, post.packet));
     }
   }
 

@@ -8,6 +8,7 @@
 // returned (TTL and header checksum may change in between): that is how the connection found at
 // PREROUTING/OUTPUT follows the packet to INPUT/FORWARD/POSTROUTING, as skb->nfct does in Linux.
 export { Netfilter, type NetfilterOptions, type BridgeHookContext, type ConnectionInfo } from "./netfilter.ts";
+export { bridgeNetfilter } from "./bridge-hook.ts";
 export { ConnTrack, DEFAULT_CONNTRACK_MAX, type DestroyReason } from "./conntrack.ts";
 export { Conn, Status } from "./conn.ts";
 export { conntrackLine, runConntrack, type ToolResult } from "./conntrack-tool.ts";

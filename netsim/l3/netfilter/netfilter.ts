@@ -42,6 +42,8 @@ export interface BridgeHookContext extends HookContext {
   readonly physIn?: string;
   readonly physOut?: string;
   readonly bridged?: boolean;
+  /** Another copy of the packet goes on (a bridge's flood): this copy's drop leaves an unconfirmed entry alive. */
+  readonly shared?: boolean;
 }
 
 /** A snapshot of one conntrack entry (tests, web view). */
@@ -93,6 +95,11 @@ export class Netfilter implements PacketHooks {
     }));
   }
 
+  /** True once a table or connection tracking is loaded: before, every hook accepts at once. */
+  get loaded(): boolean {
+    return this.loadOrder.length > 0 || this.tracking;
+  }
+
   /** Lines the kernel would have logged (dmesg): commit refusals, MASQUERADE without an address. */
   kernelMessages(): readonly string[] {
     return this.kernelLog;
@@ -110,12 +117,12 @@ export class Netfilter implements PacketHooks {
         return this.inputHook(packet, pkt, ctx);
       case "FORWARD": {
         const t = this.continued(pkt, ctx);
-        return this.finish(t, this.filter("FORWARD", t, pkt, ctx), packet);
+        return this.finish(t, this.filter("FORWARD", t, pkt, ctx), packet, ctx);
       }
       case "POSTROUTING": {
         const t = this.continued(pkt, ctx);
         const nat = this.natHook("POSTROUTING", "src", t, packet, pkt, ctx);
-        if (nat.action !== "accept") return this.dropped(t, nat);
+        if (nat.action !== "accept") return this.dropped(t, nat, ctx);
         return this.confirmed(t, nat.packet);
       }
     }
@@ -162,15 +169,15 @@ export class Netfilter implements PacketHooks {
     return accept(packet);
   }
 
-  private finish(t: Tracking, result: WalkResult, packet: Uint8Array): Verdict {
+  private finish(t: Tracking, result: WalkResult, packet: Uint8Array, ctx?: BridgeHookContext): Verdict {
     if (result.kind === "accept") return accept(packet);
     const verdict: Verdict = result.kind === "drop" ? { action: "drop", reason: result.why } : { action: "reject", with: result.with, reason: result.why };
-    return this.dropped(t, verdict);
+    return this.dropped(t, verdict, ctx);
   }
 
-  /** A packet that will not go on: its unconfirmed entry dies with it. */
-  private dropped(t: Tracking, verdict: Verdict): Verdict {
-    if (t.kind === "tracked" && !t.conn.confirmed) this.ct.destroy(t.conn, "unconfirmed");
+  /** A packet that will not go on: its unconfirmed entry dies with it, unless a copy of it still goes on. */
+  private dropped(t: Tracking, verdict: Verdict, ctx?: BridgeHookContext): Verdict {
+    if (t.kind === "tracked" && !t.conn.confirmed && ctx?.shared !== true) this.ct.destroy(t.conn, "unconfirmed");
     return verdict;
   }
 
@@ -194,12 +201,14 @@ export class Netfilter implements PacketHooks {
     throw new Error(`netfilter: ${target.kind} in the filter table passed the commit checks`);
   }
 
-  /** ipt_LOG: the kernel log line (IN= OUT= SRC= DST= ... PROTO=), as a trace note. */
+  /** ipt_LOG: the kernel log line (IN= OUT= [PHYSIN= PHYSOUT=] SRC= DST= ... PROTO=), as a trace note. */
   private log(prefix: string, pkt: PacketInfo, ctx: HookContext): void {
     const { sim, view } = this.options;
     if (!sim.trace.on) return;
     const proto = pkt.protocol === IpProtocol.Tcp ? "TCP" : pkt.protocol === IpProtocol.Udp ? "UDP" : pkt.protocol === IpProtocol.Icmp ? "ICMP" : `${pkt.protocol}`;
-    const text = `${prefix}IN=${ctx.inDev ?? ""} OUT=${ctx.outDev ?? ""} SRC=${ipv4ToString(pkt.src)} DST=${ipv4ToString(pkt.dst)} LEN=${pkt.totalLength} PROTO=${proto}`;
+    const br = ctx as BridgeHookContext;
+    const phys = `${br.physIn !== undefined ? `PHYSIN=${br.physIn} ` : ""}${br.physOut !== undefined ? `PHYSOUT=${br.physOut} ` : ""}`;
+    const text = `${prefix}IN=${ctx.inDev ?? ""} OUT=${ctx.outDev ?? ""} ${phys}SRC=${ipv4ToString(pkt.src)} DST=${ipv4ToString(pkt.dst)} LEN=${pkt.totalLength} PROTO=${proto}`;
     sim.trace.emit({ kind: "note", time: sim.now, node: view.node, text });
   }
 
