@@ -16,6 +16,7 @@ import { duplicateIp, duplicateMac, duplicateVifname, guestMac, routedIp } from 
 import { defaultBridge, vifBridge } from "./vif-bridges.ts";
 import { networkBridgeOverBridge, routeNetdev, scriptMismatch } from "./xend.ts";
 import { forwardingOff, masqueradeNoDevice, rangeOutsideSubnet, rulesRejected, twoDhcpServers } from "./services.ts";
+import { bridgedForwardDrop } from "./bridged-firewall.ts";
 
 export type { HostCheck } from "./facts.ts";
 export { deviceExists, bridgesAtBoot, vifScript } from "./facts.ts";
@@ -29,7 +30,7 @@ export const CHECKS: readonly HostCheck[] = [
   scriptMismatch, networkBridgeOverBridge, routeNetdev,
   vifBridge, defaultBridge, duplicateMac, duplicateIp, duplicateVifname, guestMac, routedIp,
   noVif, duplicateName, sharedDisk,
-  rangeOutsideSubnet, twoDhcpServers, forwardingOff, masqueradeNoDevice, rulesRejected,
+  rangeOutsideSubnet, twoDhcpServers, forwardingOff, masqueradeNoDevice, rulesRejected, bridgedForwardDrop,
 ];
 
 /** One entry of the catalogue. */
@@ -83,6 +84,7 @@ export const CATALOGUE: Readonly<Record<string, CheckInfo>> = {
   "services/two-dhcp-servers": { severity: "error", summary: "dnsmasq and ISC dhcpd both serving DHCP on one interface" },
   "services/forwarding-off": { severity: "error", summary: "net.ipv4.ip_forward off at boot on a host that masquerades or routes its guests" },
   "services/masquerade-no-device": { severity: "error", summary: "a MASQUERADE rule whose -o names an interface the host does not have" },
+  "services/bridged-forward-drop": { severity: "error", summary: "FORWARD drops by default on a host with bridged guests (br_netfilter passes bridged frames through iptables)" },
   "services/rules-rejected": { severity: "error", summary: "/etc/iptables/rules.v4 (Squeeze: rules) that iptables-restore rejects at boot" },
 };
 

@@ -4,7 +4,7 @@
 // variations on the built-in nat-dnsmasq example: a host-only bridge br0 at 10.0.0.1/24 whose
 // guests dom0 masquerades out of eth0.
 
-import { IFACES, lines, net, pos, type Case, type Files } from "../checks/case-kit.ts";
+import { cfg, IFACES, lines, net, pos, XENBR0, type Case, type Files } from "../checks/case-kit.ts";
 
 /** Paths of the service files. */
 export const DNSMASQ = "/etc/dnsmasq.conf";
@@ -35,7 +35,12 @@ function c(code: string, title: string, files: Files, at: (f: Files) => string[]
 
 const noDnsmasq = (f: Files): Files => Object.fromEntries(Object.entries(f).filter(([k]) => k !== DNSMASQ));
 
-/** One case per code of topology/checks/services.ts. */
+/** A bridged host (xenbr0 over eth0, one guest on it) with a filter table from rules.v4. */
+function bridgedHost(filter: readonly string[]): Files {
+  return net(XENBR0, { ...cfg("web", "[ 'bridge=xenbr0' ]"), [RULES]: lines("*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]", ...filter, "COMMIT") });
+}
+
+/** One case per code of topology/checks/services.ts and bridged-firewall.ts. */
 export const SERVICES_CASES: readonly Case[] = [
   c("services/range-outside-subnet", "dhcp-range in 10.1.0.0/24 while br0 is 10.0.0.1/24", natHost({}, "10.1.0.100,10.1.0.200,12h"),
     (f) => [pos(f, DNSMASQ, 2, "dhcp-range")], { severity: "error", says: /br0: 10\.0\.0\.1\/24/, fixed: natHost() }),
@@ -47,4 +52,6 @@ export const SERVICES_CASES: readonly Case[] = [
     (f) => [pos(f, IFACES, 11, "eth1")], { severity: "error", says: /does not have \(it has eth0, br0/, fixed: natHost() }),
   c("services/rules-rejected", "rules.v4 with a misspelt target", natHost({ [RULES]: lines("*nat", "-A POSTROUTING -o eth0 -j MASQUERAD", "COMMIT") }),
     (f) => [pos(f, RULES, 2, "-A")], { severity: "error", says: /Couldn't load target `MASQUERAD'/, fixed: natHost({ [RULES]: lines("*nat", "-A POSTROUTING -o eth0 -j MASQUERADE", "COMMIT") }) }),
+  c("services/bridged-forward-drop", "FORWARD policy DROP on a bridged host without a physdev rule", bridgedHost(["-A FORWARD -p tcp --dport 22 -j ACCEPT"]),
+    (f) => [pos(f, RULES, 3, "FORWARD")], { severity: "error", says: /FORWARD policy DROP drops the bridged guests' traffic: .* web reach nothing/, fixed: bridgedHost(["-A FORWARD -m physdev --physdev-is-bridged -j ACCEPT"]) }),
 ];
