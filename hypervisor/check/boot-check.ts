@@ -1,7 +1,8 @@
 // The dynamic half of `xennet check`: boot the host in simulation exactly as it would boot (ifup -a,
 // xend's network script, xendomains, each guest's own network start, DHCP), let it settle, then
 // report what only a boot shows — an interface that got no DHCP lease, a lease that came late (and
-// why: a bridge port still learning), an auto guest that did not start — and whether each path works:
+// why: a bridge port still learning), an auto guest that did not start, a guest whose dhclient got
+// no lease (a firewall or a bridge between it and the DHCP server) — and whether each path works:
 // dom0 → router, each guest → its gateway, each guest → the internet host, guest → guest on a shared
 // network.
 // Reachability is proved with a real ping after the boot settled; `afterSeconds` is when the
@@ -41,7 +42,7 @@ export function bootCheck(root: FileReader, config: HostConfig, seed: number, wo
   machine.boot();
   const bootSeconds = Math.round(machine.sim.now / SECOND);
   machine.sim.runFor(SETTLE_S * SECOND);
-  const diagnostics = [...dhcpFindings(config, leases, networkingAt), ...guestFindings(machine, config)];
+  const diagnostics = [...dhcpFindings(config, leases, networkingAt), ...guestFindings(machine, config), ...guestLeaseFindings(machine, config, leases)];
   return { diagnostics, reachability: reachability(machine, leases), bootSeconds };
 }
 
@@ -70,6 +71,23 @@ function guestFindings(machine: Machine, config: HostConfig): Diagnostic[] {
   return config.domains
     .filter((d) => d.autostart !== undefined && d.name !== undefined && !running.has(d.name.value))
     .map((d) => diagnostic("boot/guest-not-started", "error", `${d.name!.value} is in /etc/xen/auto but was not running after the boot`, d.span, "run `xm create` on it by hand to see xm's error"));
+}
+
+/** Running guests whose dhclient got no lease in the settle time: anchored at the guest's vif line. */
+function guestLeaseFindings(machine: Machine, config: HostConfig, leases: ReadonlyMap<string, number>): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const dom of config.domains) {
+    const name = dom.name?.value;
+    const net = name === undefined ? undefined : machine.guests.of(name);
+    if (net === undefined) continue;
+    for (const dev of net.ifupdown.dhcp.keys()) {
+      if (leases.has(`${name}/${dev}`)) continue;
+      const vif = dom.vifs.find((v) => `eth${v.index}` === dev);
+      const message = `${name} got no DHCP lease on ${dev} within ${SETTLE_S} s of the boot: no DHCP server answered it on the network its vif joins${vif?.bridge ? ` (${vif.bridge.value})` : ""}, so it has no address and nobody can reach it`;
+      found.push(diagnostic("boot/guest-no-lease", "error", message, vif?.span ?? dom.span, "check the path from the vif to the DHCP server (bridge, firewall), or give the guest a static address"));
+    }
+  }
+  return found;
 }
 
 function reachability(machine: Machine, leases: ReadonlyMap<string, number>): Reachability[] {

@@ -1,6 +1,6 @@
 // `xennet check` on every built-in host: the expected diagnostics at the expected lines for
 // broken-reboot (exit 1), a clean bill for the others (exit 0), and --json in the contract's shape.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,6 +43,27 @@ describe("xennet check", () => {
   it.each(["nat-dnsmasq", "nat-dhcpd"])("boots %s: its own DHCP server and MASQUERADE serve the guest", async (host) => {
     const { out } = await xennet(["--root", `examples/${host}`, "check"]);
     expect(out).toMatch(/^web +www +ok +\d+ s +eth0 via 10\.0\.0\.1$/m);
+  });
+
+  it("finds a FORWARD policy DROP that br_netfilter applies to bridged guests, and the lease the guest never got", async () => {
+    const root = mkdtempSync(join(tmpdir(), "xennet-fw-"));
+    try {
+      cpSync("examples/two-bridges", root, { recursive: true, verbatimSymlinks: true });
+      mkdirSync(join(root, "etc/iptables"), { recursive: true });
+      // Squeeze's iptables-persistent restores /etc/iptables/rules.
+      const rules = (accept: string) => `*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n${accept}COMMIT\n`;
+      writeFileSync(join(root, "etc/iptables/rules"), rules(""));
+      const broken = await xennet(["--root", root, "check"]);
+      expect(broken.code).toBe(1);
+      expect(broken.out).toMatch(/etc\/iptables\/rules:3:2: error: the FORWARD policy DROP drops the bridged guests' traffic.*\[services\/bridged-forward-drop\]/);
+      expect(broken.out).toMatch(/etc\/xen\/web\.cfg:15:17: error: web got no DHCP lease on eth0 .*\(xenbr0\).*\[boot\/guest-no-lease\]/);
+      writeFileSync(join(root, "etc/iptables/rules"), rules("-A FORWARD -m physdev --physdev-is-bridged -j ACCEPT\n"));
+      const fixed = await xennet(["--root", root, "check"]);
+      expect(fixed.code).toBe(0);
+      expect(fixed.out).toMatch(/^web +www +ok /m);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("gives the contract's JSON shape", async () => {
