@@ -3,10 +3,11 @@
 // command-line contract (0 ok, 1 findings, 2 unusable input or bad arguments).
 import { Command } from "commander";
 import { registerCheck } from "./check.ts";
+import { registerDiff } from "./diff.ts";
 import { registerIfquery } from "./ifquery.ts";
+import { registerShell } from "./shell.ts";
 import { registerRealize } from "./realize.ts";
 import { registerServe } from "./serve.ts";
-import { registerShell } from "./shell.ts";
 import { registerTrace } from "./trace.ts";
 import { registerXm } from "./xm.ts";
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerIfquery(program);
   registerTrace(program);
   registerRealize(program);
+  registerDiff(program);
   registerServe(program);
   return program;
 }

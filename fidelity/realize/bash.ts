@@ -169,6 +169,10 @@ export function bashOf(plan: RealPlan, steps: readonly Step[], paths: RealPaths)
     "retry_routes",
     ...ports.before,
     "sleep 0.2",
+    // Both sides start the script with empty neighbour caches (fidelity/diff's prepareForScript
+    // flushes the simulated ones): entries the set-up made would otherwise reach DELAY/PROBE
+    // during the script on one side only.
+    ...plan.nodes.map((n) => `ip -n "$P"${q(n)} neigh flush all 2>/dev/null`),
     'T0=$(us); echo "$T0" > "$DIR/t0"; log "ready: time origin $T0"',
     ...ports.after,
     ...dhcp.after,

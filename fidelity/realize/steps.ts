@@ -1,11 +1,13 @@
 // The shell script's lines as steps to run for real, parsed as the simulated dom0 shell parses
 // them (hypervisor/shell/words.ts; `on NODE CMD…` as machine-commands.ts runs it): `ping`,
-// `traceroute` and `sleep`, on dom0 or `on` a guest or world host, become real commands with the
-// same options and the world's names replaced by their addresses (nothing here resolves names).
+// `traceroute`, `udp-echo` (by python3) and `sleep`, on dom0 or `on` a guest or world host, become
+// real commands with the same options and the world's names replaced by their addresses (nothing
+// here resolves names).
 // Every other line — the Xen toolstack, commands that read or change the simulated host's state,
 // redirections — is listed as skipped with the reason, never guessed at.
 import { splitCommandLine } from "../../hypervisor/shell/words.ts";
 import type { RealPlan } from "./plan-types.ts";
+import { udpEchoArgv } from "./udp-echo.ts";
 
 /** Which real ping and traceroute this machine has. */
 export interface RealTools {
@@ -65,13 +67,15 @@ function parseLine(text: string, plan: RealPlan, tools: RealTools): Parsed {
     const [node, command, ...rest] = args;
     if (node === undefined || command === undefined) return { ok: false, reason: "usage: on NODE COMMAND" };
     if (!plan.hosts.includes(node)) return { ok: false, reason: `${node} is not a running guest, dom0 or a world host` };
-    return command === "ping" || command === "traceroute" ? netCommand(node, command, rest, plan, tools) : { ok: false, reason: `on ${node} ${command}: only ping and traceroute run inside a node for real` };
+    if (command === "udp-echo") return udpEcho(node, rest, plan);
+    return command === "ping" || command === "traceroute" ? netCommand(node, command, rest, plan, tools) : { ok: false, reason: `on ${node} ${command}: only ping, traceroute and udp-echo run inside a node for real` };
   }
   if (name === "sleep") {
     const s = Number(args[0]);
     return args.length === 1 && Number.isFinite(s) && s >= 0 ? { ok: true, node: "dom0", argv: ["sleep", String(s)] } : { ok: false, reason: "sleep needs one number of seconds" };
   }
   if (name === "ping" || name === "traceroute") return netCommand("dom0", name, args, plan, tools);
+  if (name === "udp-echo") return udpEcho("dom0", args, plan);
   if (TOOLSTACK.has(name)) return { ok: false, reason: `${name} is the Xen toolstack: simulation only` };
   if (STATEFUL.has(name)) return { ok: false, reason: `${name} reads or changes the simulated host's state: not realised (every interface is captured instead)` };
   return { ok: false, reason: `${name} is not a command the simulated shell runs` };
@@ -81,6 +85,12 @@ function parseLine(text: string, plan: RealPlan, tools: RealTools): Parsed {
 function addressOf(host: string, plan: RealPlan): string | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host;
   return plan.names[host];
+}
+
+/** udp-echo ARGS on `node`, run by python3 (udp-echo.ts). */
+function udpEcho(node: string, args: readonly string[], plan: RealPlan): Parsed {
+  const argv = udpEchoArgv(args, (host) => addressOf(host, plan));
+  return typeof argv === "string" ? { ok: false, reason: argv } : { ok: true, node, argv };
 }
 
 /** ping or traceroute ARGS, the options kept and the host replaced by its address. */

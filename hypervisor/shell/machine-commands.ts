@@ -1,11 +1,12 @@
 // The dom0 shell's commands that act on the running machine: the dom0 kernel's tools (ip, brctl,
 // sysctl, ifconfig, iptables, conntrack, ifup, ifdown, `echo … > /proc/sys/…`) run as dom0 runs them
-// from its hook lines; ping and traceroute; tcpdump; `on DOMAIN COMMAND` for a guest; reboot.
+// from its hook lines; ping, traceroute and udp-echo (xennet's own UDP probe); tcpdump; `on DOMAIN COMMAND` for a guest; reboot.
 import { SECOND } from "../../netsim/engine/sim.ts";
 import { runHostTool, startTcpdump, type TcpdumpSession } from "../host-tools/index.ts";
 import type { Machine } from "../machine/machine.ts";
 import { REDIRECT_DONE, type CommandIo, type Dom0Shell } from "./dom0-shell.ts";
 import { ping, traceroute, type NetTarget } from "./net-commands.ts";
+import { udpEcho } from "./udp-command.ts";
 import { splitCommandLine } from "./words.ts";
 
 /** Commands dom0's own command runner knows (hypervisor/machine/node-commands.ts and dom0.ts). */
@@ -29,6 +30,7 @@ export function registerMachineCommands(shell: Dom0Shell, machine: Machine): voi
   const dom0Net = (): NetTarget | undefined => netTarget(machine, "dom0");
   shell.register("ping", (args, io) => withTarget(dom0Net(), io, (t) => ping(t, args, io)));
   shell.register("traceroute", (args, io) => withTarget(dom0Net(), io, (t) => traceroute(t, args, io)));
+  shell.register("udp-echo", (args, io) => withTarget(dom0Net(), io, (t) => udpEcho(t, args, io)));
   shell.register("tcpdump", (args, io) => tcpdump(shell, machine, args, io));
   shell.register("on", (args, io) => onGuest(machine, args, io));
   shell.register("reboot", (_args, io) => {
@@ -64,6 +66,7 @@ function onGuest(machine: Machine, args: readonly string[], io: CommandIo): numb
   if (target === undefined || node === undefined) return io.err(`on: ${domain}: no running guest of that name\n`), 1;
   if (command === "ping") return ping(target, rest, io);
   if (command === "traceroute") return traceroute(target, rest, io);
+  if (command === "udp-echo") return udpEcho(target, rest, io);
   if (GUEST_TOOLS.includes(command)) {
     const r = runHostTool(node, [command, ...rest]);
     if (r === undefined) return io.err(`-bash: ${command}: command not found\n`), 127;
@@ -71,7 +74,7 @@ function onGuest(machine: Machine, args: readonly string[], io: CommandIo): numb
     io.err(r.stderr);
     return r.exitCode;
   }
-  return io.err(`on: ${command}: not simulated inside a guest (ping, traceroute, ${GUEST_TOOLS.join(", ")})\n`), 127;
+  return io.err(`on: ${command}: not simulated inside a guest (ping, traceroute, udp-echo, ${GUEST_TOOLS.join(", ")})\n`), 127;
 }
 
 /**
