@@ -45,7 +45,10 @@ export function routesOf(n: NetNode): RealRoute[] {
   return [...routes.filter((r) => r.gateway === undefined), ...routes.filter((r) => r.gateway !== undefined)];
 }
 
-/** The /proc/sys/net/ipv4 files, as the simulated stack prints them, in an order that writes cleanly. */
+/** The br_netfilter switches the simulated dom0 has (netsim/l3/bridge-sysctl.ts). */
+const BRIDGE_NF = ["bridge-nf-call-iptables", "bridge-nf-call-arptables", "bridge-nf-filter-vlan-tagged"];
+
+/** The /proc/sys/net/ipv4 and net/bridge files, as the simulated stack prints them, in an order that writes cleanly. */
 export function sysctlsOf(n: NetNode): RealSysctl[] {
   const out: RealSysctl[] = [];
   const add = (path: string): void => {
@@ -56,6 +59,11 @@ export function sysctlsOf(n: NetNode): RealSysctl[] {
   for (const c of CONF) add(`net/ipv4/conf/all/${c}`);
   for (const dev of devNames(n)) for (const c of CONF) add(`net/ipv4/conf/${dev}/${c}`);
   for (const dev of devNames(n)) for (const k of NEIGH) add(`net/ipv4/neigh/${dev}/${k}`);
+  // Squeeze's br_netfilter passes bridged frames through iptables (bridge-nf-call-iptables=1). The
+  // files exist in a namespace only when this machine's kernel has br_netfilter loaded — realize
+  // never loads a module (it would change every bridge of the machine); without it the write fails,
+  // the run logs it, and bridged frames skip iptables, which only a FORWARD rule would show.
+  for (const k of BRIDGE_NF) add(`net/bridge/${k}`);
   return out;
 }
 

@@ -80,6 +80,8 @@ describe("planOf: the routed host (network-route + vif-route)", () => {
     expect(sysctl(plan, "dom0", "net/ipv4/conf/vif1.0/proxy_arp")).toBe("1");
     expect(sysctl(plan, "dom0", "net/ipv4/neigh/vif1.0/proxy_delay")).toBe("80");
     expect(sysctl(plan, "web", "net/ipv4/ip_forward")).toBe("0");
+    // Squeeze's br_netfilter default, written where the machine's kernel has the files.
+    expect(sysctl(plan, "dom0", "net/bridge/bridge-nf-call-iptables")).toBe("1");
   });
 
   it("gives vif1.0 dom0's address as a /32 and routes the guest's address to it", () => {
