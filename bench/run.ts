@@ -7,12 +7,13 @@ import { buildStar } from "./star.ts";
 import { buildStarPing } from "./star-ping.ts";
 import { checkCorpusHosts, parseCorpus } from "./corpus.ts";
 import { buildDhcp } from "./dhcp.ts";
+import { benchWebGraph } from "./web-graph.ts";
 
 interface BenchResult {
   readonly [field: string]: number | string;
 }
 
-type Bench = (n: number) => BenchResult;
+type Bench = (n: number) => BenchResult | Promise<BenchResult>;
 
 const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }> = {
   star: { defaultN: 1000, run: (n) => runStar("star", n, buildStar) },
@@ -20,6 +21,7 @@ const BENCHES: Record<string, { readonly defaultN: number; readonly run: Bench }
   dhcp: { defaultN: 1000, run: runDhcp },
   corpus: { defaultN: 100, run: runCorpus },
   "host-check": { defaultN: 100, run: runHostCheck },
+  "web-graph": { defaultN: 1000, run: benchWebGraph },
 };
 
 function runHostCheck(rounds: number): BenchResult {
@@ -88,7 +90,7 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function main(args: string[]): void {
+async function main(args: string[]): Promise<void> {
   const requests = args.length > 0 ? args : Object.keys(BENCHES);
   for (const request of requests) {
     const [name = "", nText] = request.split("=");
@@ -98,8 +100,8 @@ function main(args: string[]): void {
       process.exitCode = 2;
       return;
     }
-    console.log(JSON.stringify(bench.run(nText ? Number(nText) : bench.defaultN)));
+    console.log(JSON.stringify(await bench.run(nText ? Number(nText) : bench.defaultN)));
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -18,7 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   fidelity: ["hypervisor", "topology", "netsim", "captures"],
   cli: ["hypervisor", "topology", "netsim", "captures", "web", "fidelity"],
   web: ["hypervisor", "topology", "netsim", "captures"],
-  bench: ["hypervisor", "topology", "netsim", "captures"],
+  bench: ["web", "hypervisor", "topology", "netsim", "captures"],
 };
 
 /** Folders that must stay deterministic: no wall clock, no unseeded randomness, no real timers. */

@@ -13,7 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../../web/server/index.ts";
 import { launchChromium, openPage, screenshot, SCREENSHOTS, shouldRunBrowser } from "./browser.ts";
-import { syntheticGraph } from "./synthetic-graph.ts";
+import { syntheticGraph } from "../../../bench/synthetic-graph.ts";
 
 type Win = { xennet: { cy: import("cytoscape").Core; app: { dots: { animated: number } }; renderGraph(g: unknown): Promise<number>; refreshGraph(): Promise<void> } };
 
@@ -220,22 +220,21 @@ describe.runIf(shouldRunBrowser())("the web view in chromium (handbook host)", (
     await page.click("#models-toggle");
   });
 
-  it("draws 1 000 guests in well under 10 s (goal: 2 s)", async () => {
-    const ms = await page.evaluate((g) => (window as unknown as Win).xennet.renderGraph(g), syntheticGraph(1000) as unknown);
-    console.log(`web view: 1 000 guests drawn in ${Math.round(ms)} ms`);
+  // How fast is `npm run bench -- web-graph` (speed goals live in benchmarks): here, that 1 000
+  // guests are all drawn and a zoom repaints them.
+  it("draws 1 000 guests, each in its box under its vif, and zooms", async () => {
+    await page.evaluate((g) => (window as unknown as Win).xennet.renderGraph(g), syntheticGraph(1000) as unknown);
     expect(await page.evaluate(() => (window as unknown as Win).xennet.cy.nodes('[kind="domain"]').length)).toBe(1000);
+    expect(await page.evaluate(() => (window as unknown as Win).xennet.cy.nodes('[kind="vif"]').length)).toBe(1000);
     await screenshot(page, "10-1000-guests");
-    expect(ms).toBeLessThan(10_000);
-    // Still responsive: a zoom and a redraw come back quickly.
-    const zoomMs = await page.evaluate(async () => {
-      const t0 = performance.now();
+    const zoomed = await page.evaluate(async () => {
       const cy = (window as unknown as Win).xennet.cy;
-      cy.zoom({ level: cy.zoom() * 2, renderedPosition: { x: 300, y: 300 } });
+      const before = cy.zoom();
+      cy.zoom({ level: before * 2, renderedPosition: { x: 300, y: 300 } });
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      return performance.now() - t0;
+      return cy.zoom() / before;
     });
-    console.log(`web view: zoom at 1 000 guests repainted in ${Math.round(zoomMs)} ms`);
-    expect(zoomMs).toBeLessThan(5_000);
+    expect(zoomed).toBeCloseTo(2);
     expect(errors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // 1 000-guest render benchmark: dom0 with eth0, xenbr0 and its stack, one vif per guest, each
 // guest's box with its eth0, and the standard world (LAN, router with dnsmasq, internet, www).
 
-import type { LiveEdge, LiveGraph, LiveNode } from "../../../web/api-types.ts";
+import type { LiveEdge, LiveGraph, LiveNode } from "../web/api-types.ts";
 
 /** The handbook host's shape with `guests` guests on xenbr0 (every seventh paused). */
 export function syntheticGraph(guests: number): LiveGraph {
