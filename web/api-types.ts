@@ -78,6 +78,8 @@ export interface LiveGraph {
   readonly edges: readonly LiveEdge[];
   /** Simulated time of the snapshot, µs. */
   readonly time: number;
+  /** What did not go as on the served host (a guest another model cannot start, with xm's error). */
+  readonly notes?: readonly string[]; // added by the lead
 }
 
 /** One row of `xm list`. */

@@ -46,6 +46,7 @@ export class ModelsView {
       try {
         const graph = await api.graph(model);
         view.render(graph);
+        for (const note of graph.notes ?? []) pane.insertBefore(h("p", { class: "note" }, note), canvas);
         pane.dataset.nodes = String(graph.nodes.length);
       } catch (e) {
         pane.append(h("p", { class: "error" }, (e as Error).message));

@@ -44,13 +44,19 @@ export function modelGraph(machine: Machine, model: string, seed: number): LiveG
   other.boot();
   const shell = new Dom0Shell(other);
   const running = new Set(other.xen.hypervisor.domains().map((d) => d.name));
+  const notes: string[] = [];
   for (const dom of machine.xen.hypervisor.domains()) {
     if (dom.privileged || running.has(dom.name)) continue;
     const cfg = [`/etc/xen/${dom.name}.cfg`, `/etc/xen/${dom.name}`].find((p) => other.xen.fs.readFile(p) !== undefined);
-    if (cfg !== undefined) shell.run(`xm create ${cfg}`);
+    if (cfg === undefined) {
+      notes.push(`${dom.name}: no config under /etc/xen to start it from`);
+      continue;
+    }
+    const r = shell.run(`xm create ${cfg}`);
+    if (r.exitCode !== 0) notes.push(`${dom.name} does not start under ${model}: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`);
   }
   other.sim.runFor(SETTLE_S * SECOND);
-  return liveGraph(other);
+  return { ...liveGraph(other), ...(notes.length > 0 ? { notes } : {}) };
 }
 
 /** xend-config.sxp with its network-script and vif-script lines replaced by the given scripts. */

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../../web/server/index.ts";
 import type { LiveGraph } from "../../../web/api-types.ts";
-import { call, serve } from "./helpers.ts";
+import { call, CREATE_IMAGE, serve } from "./helpers.ts";
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -31,6 +31,7 @@ describe("the same host under other network models", () => {
     expect(edge(routed, "route:dom0:vif1.0")).toMatchObject({ source: "dom0-stack", kind: "route" });
     expect(edge(routed, "route:dom0:vif2.0")).toBeDefined();
     expect(routed.edges.some((e) => e.kind === "nat" || e.kind === "port")).toBe(false);
+    expect(routed.notes).toBeUndefined();
   });
 
   it("bridges: network-bridge renames eth0 to peth0 and makes the bridge eth0 with the vifs as ports", async () => {
@@ -47,5 +48,20 @@ describe("the same host under other network models", () => {
     expect((await call(server, "GET", "/api/files?path=/etc/xen/xend-config.sxp")).body.text).toContain("(vif-script 'vif-nat dhcp=yes')");
     expect((await call(server, "GET", "/api/graph?model=token-ring")).status).toBe(400);
     expect((await call(server, "GET", "/api/graph?model=route&model=nat")).status).toBe(400);
+  });
+});
+
+describe("a guest another model cannot start", () => {
+  it("says why: the handbook's testxen under vif-route, whose netdev eth0 is a bridge port without an address", async () => {
+    const handbook = await serve();
+    try {
+      await call(handbook, "POST", "/api/shell", { line: CREATE_IMAGE });
+      expect((await call(handbook, "POST", "/api/domains/testxen/create")).body.status).toBe(0);
+      const routed = (await call<LiveGraph>(handbook, "GET", "/api/graph?model=route")).body;
+      expect(routed.nodes.some((n) => n.id === "domU:testxen")).toBe(false);
+      expect(routed.notes).toEqual([expect.stringMatching(/^testxen does not start under route: Error: Device 0 \(vif\) could not be connected\. eth0 is not up\./)]);
+    } finally {
+      await handbook.close();
+    }
   });
 });
