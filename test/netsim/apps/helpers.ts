@@ -6,7 +6,7 @@ import type { TraceEvent } from "../../../netsim/engine/trace.ts";
 import { Bridge, Cable, Nic } from "../../../netsim/l2/index.ts";
 import { ipv4ToString } from "../../../netsim/wire/address.ts";
 import { decodeFrame } from "../../../netsim/wire/decode.ts";
-import { host, ip, mac, ofKind, recordTrace, type Host } from "../l3/helpers.ts";
+import { host, ip, mac, ofKind, recordTrace, wire, type Host } from "../l3/helpers.ts";
 
 export { host, ip, mac, ofKind, recordTrace, Sim, SECOND, type Host };
 
@@ -40,4 +40,26 @@ export function dhcpLines(events: readonly TraceEvent[], exact = false): string[
     const y = m.yiaddr !== 0 ? ` ${ipv4ToString(m.yiaddr)}` : "";
     return [`${t} ${e.node} ${DHCP_NAMES[m.messageType ?? 0]} ${ipv4ToString(d.value.ipv4.src)} > ${ipv4ToString(d.value.ipv4.dst)}${y}`];
   });
+}
+
+/**
+ * h1 10.0.1.10 ── eth0 10.0.1.1 [r1] eth1 10.0.2.1 ── eth0 10.0.2.2 [r2] eth1 10.0.3.1 ── 10.0.3.30 h2,
+ * every cable `latency` µs each way, the routers forwarding and each host routed to the others.
+ */
+export function routerChain(latency: number): { sim: Sim; h1: Host; r1: Host; r2: Host; h2: Host } {
+  const sim = new Sim(1);
+  const h1 = host(sim, "h1", { eth0: "10.0.1.10/24" }, 0x10);
+  const r1 = host(sim, "r1", { eth0: "10.0.1.1/24", eth1: "10.0.2.1/24" }, 0x30);
+  const r2 = host(sim, "r2", { eth0: "10.0.2.2/24", eth1: "10.0.3.1/24" }, 0x40);
+  const h2 = host(sim, "h2", { eth0: "10.0.3.30/24" }, 0x20);
+  wire(h1, "eth0", r1, "eth0", { latency });
+  wire(r1, "eth1", r2, "eth0", { latency });
+  wire(r2, "eth1", h2, "eth0", { latency });
+  r1.stack.ipForward = true;
+  r2.stack.ipForward = true;
+  h1.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.1.1") });
+  r1.stack.addRoute({ dst: ip("10.0.3.0"), prefix: 24, gateway: ip("10.0.2.2") });
+  r2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.2.1") });
+  h2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.3.1") });
+  return { sim, h1, r1, r2, h2 };
 }

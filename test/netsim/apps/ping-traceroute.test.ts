@@ -8,27 +8,9 @@ import { Ping } from "../../../netsim/apps/ping.ts";
 import { Traceroute } from "../../../netsim/apps/traceroute.ts";
 import { UdpEchoClient, UdpEchoServer } from "../../../netsim/apps/udp-echo.ts";
 import { Netfilter } from "../../../netsim/l3/netfilter/index.ts";
-import { host, ip, Sim, SECOND } from "./helpers.ts";
-import { wire } from "../l3/helpers.ts";
+import { ip, routerChain, Sim, SECOND } from "./helpers.ts";
 
-function chain() {
-  const sim = new Sim(1);
-  const h1 = host(sim, "h1", { eth0: "10.0.1.10/24" }, 0x10);
-  const r1 = host(sim, "r1", { eth0: "10.0.1.1/24", eth1: "10.0.2.1/24" }, 0x30);
-  const r2 = host(sim, "r2", { eth0: "10.0.2.2/24", eth1: "10.0.3.1/24" }, 0x40);
-  const h2 = host(sim, "h2", { eth0: "10.0.3.30/24" }, 0x20);
-  const opt = { latency: 100 };
-  wire(h1, "eth0", r1, "eth0", opt);
-  wire(r1, "eth1", r2, "eth0", opt);
-  wire(r2, "eth1", h2, "eth0", opt);
-  r1.stack.ipForward = true;
-  r2.stack.ipForward = true;
-  h1.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.1.1") });
-  r1.stack.addRoute({ dst: ip("10.0.3.0"), prefix: 24, gateway: ip("10.0.2.2") });
-  r2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.2.1") });
-  h2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.3.1") });
-  return { sim, h1, r1, r2, h2 };
-}
+const chain = () => routerChain(100);
 
 /** Runs a ping to completion and returns its output. */
 function runPing(sim: Sim, p: Ping, at = SECOND): string {

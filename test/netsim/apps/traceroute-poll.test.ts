@@ -6,25 +6,10 @@ import { describe, expect, it } from "vitest";
 import { Ping } from "../../../netsim/apps/ping.ts";
 import { Traceroute } from "../../../netsim/apps/traceroute.ts";
 import { decodeFrame } from "../../../netsim/wire/decode.ts";
-import { host, ip, Sim, SECOND } from "./helpers.ts";
-import { wire } from "../l3/helpers.ts";
+import { ip, routerChain, SECOND } from "./helpers.ts";
 
 /** h1 ── r1 ── r2 ── h2 with 10 µs cables: every answer is back long before 16 × SEND_US. */
-function shortChain() {
-  const sim = new Sim(1);
-  const h1 = host(sim, "h1", { eth0: "10.0.1.10/24" }, 0x10);
-  const r1 = host(sim, "r1", { eth0: "10.0.1.1/24", eth1: "10.0.2.1/24" }, 0x30);
-  const r2 = host(sim, "r2", { eth0: "10.0.2.2/24", eth1: "10.0.3.1/24" }, 0x40);
-  const h2 = host(sim, "h2", { eth0: "10.0.3.30/24" }, 0x20);
-  for (const [a, da, b, db] of [[h1, "eth0", r1, "eth0"], [r1, "eth1", r2, "eth0"], [r2, "eth1", h2, "eth0"]] as const) wire(a, da, b, db, { latency: 10 });
-  r1.stack.ipForward = true;
-  r2.stack.ipForward = true;
-  h1.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.1.1") });
-  r1.stack.addRoute({ dst: ip("10.0.3.0"), prefix: 24, gateway: ip("10.0.2.2") });
-  r2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.2.1") });
-  h2.stack.addRoute({ dst: 0, prefix: 0, gateway: ip("10.0.3.1") });
-  return { sim, h1 };
-}
+const shortChain = () => routerChain(10);
 
 describe("traceroute's send loop and poll", () => {
   it("sends its 16 first probes and no more when the destination answered within the loop", () => {
