@@ -1,6 +1,7 @@
 // `xennet realize [--timeout S] [--keep DIR] SCRIPT`: the host under --root/--world/--seed, booted
 // in simulation, built for real in isolated network namespaces (root only), SCRIPT's ping,
-// traceroute, sleep and `on NODE …` lines run there with the real tools, every interface captured.
+// traceroute, udp-echo, sleep and `on NODE …` lines run there with the real tools, every interface
+// captured; its leading toolstack lines (xen-create-image, xm create) build the host in simulation first.
 // Prints the real transcript, the lines that were not run for real and why, and each interface's
 // frame count. With --keep, DIR keeps the pcaps (`node_dev.pcap`), the dnsmasq leases, the logs and
 // the generated bash script (run.sh). Exit 2 when it cannot run here (not root, no namespaces, a
@@ -8,6 +9,7 @@
 import type { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { runPrelude, splitPrelude } from "../fidelity/diff/index.ts";
 import { realizeScript, realizeUnavailable } from "../fidelity/realize/index.ts";
 import { globalOptions, openHost, UsageError } from "./host.ts";
 
@@ -31,8 +33,11 @@ export function registerRealize(program: Command): void {
       const why = realizeUnavailable();
       if (why !== undefined) throw new UsageError(`realize needs root and network namespaces: ${why}`);
       const { machine } = openHost(globalOptions(program));
+      // The leading toolstack lines (xen-create-image, xm create) build the host in simulation first.
+      const { prelude, body } = splitPrelude(script);
+      runPrelude(machine, prelude);
       try {
-        const run = await realizeScript(machine, script, {
+        const run = await realizeScript(machine, body, {
           timeoutSeconds,
           ...(options.keep !== undefined ? { keepDir: resolve(options.keep) } : {}),
           log: (line) => process.stderr.write(`${line}\n`),

@@ -10,7 +10,7 @@ import { entriesOf, firstDifference } from "./compare.ts";
 import { baseNotes, interfaceResult, type DiffReport, type InterfaceResult } from "./report.ts";
 import { leasesIn, rolesOf, withLeases, type Roles } from "./roles.ts";
 import { loadRealizer } from "./realizer.ts";
-import { bootForFidelity, PREPARATION, simulateScript } from "./simulate.ts";
+import { bootForFidelity, PREPARATION, simulateScript, splitPrelude } from "./simulate.ts";
 
 /** What runs the script for real: fidelity/realize's realizeScript, or a stand-in. */
 export type Realizer = (machine: Machine, script: string, options?: RealizeOptions) => Promise<ScriptRun>;
@@ -28,12 +28,16 @@ export interface DiffOptions {
 /** Runs `script` in simulation and for real (fidelity/realize, or `realizer`), and compares them. */
 export async function diffScript(options: DiffOptions, realizer?: Realizer): Promise<DiffReport> {
   const host = { root: options.root, world: options.world, seed: options.seed };
-  const simulated = bootForFidelity(host);
-  const plan = bootForFidelity(host).machine;
+  const { prelude, body } = splitPrelude(options.script);
+  const simulated = bootForFidelity(host, prelude);
+  const plan = bootForFidelity(host, prelude).machine;
   const roles = rolesOf(simulated.machine, scriptPorts(options.script));
-  const sim = simulateScript(simulated.machine, options.script);
-  const real = await (realizer ?? (await defaultRealizer()))(plan, options.script, options.realize);
-  return compareRuns(options.scriptName, roles, sim, real, { setup: comparesSetup(options.script) });
+  const sim = simulateScript(simulated.machine, body);
+  const real = await (realizer ?? (await defaultRealizer()))(plan, body, options.realize);
+  const report = compareRuns(options.scriptName, roles, sim, real, { setup: comparesSetup(options.script) });
+  if (prelude.length === 0) return report;
+  const built = `the script's first lines built the host in simulation on both sides before it started (the toolstack is simulation-only): ${prelude.join("; ")}`;
+  return { ...report, notes: [built, ...report.notes] };
 }
 
 /** True when the script asks for the set-up's frames to be compared too: a `# xennet-diff: setup` line. */

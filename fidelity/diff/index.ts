@@ -2,7 +2,7 @@
 // (simulate.ts), normalise captures to role lines (roles.ts, normalise.ts), compare them per
 // interface (compare.ts) against a real run from fidelity/realize (diff-script.ts), and report
 // (report.ts).
-export { bootForFidelity, simulateScript, simOnlyReason, scriptLines, type FidelityHost } from "./simulate.ts";
+export { bootForFidelity, runPrelude, simulateScript, simOnlyReason, scriptLines, splitPrelude, type FidelityHost } from "./simulate.ts";
 export { diffScript, compareRuns, scriptPorts, type DiffOptions, type Realizer } from "./diff-script.ts";
 export { formatReport, type DiffReport, type InterfaceResult } from "./report.ts";
 export { rolesOf, withLeases, leasesIn, type Roles } from "./roles.ts";

@@ -3,6 +3,8 @@
 // during setup would), then the script's lines run one by one in the dom0 shell (cli/shell.ts's
 // transcript format). Captures are keyed `node:dev` with times relative to the script's start.
 //
+// A script's prelude (its leading toolstack lines: xen-create-image, xm create) builds the host on
+// both sides before the script starts (splitPrelude, bootForFidelity).
 // Lines the real side cannot run (xm, brctl show, iptables -L…) still run here — they may change
 // what the simulated host does — but are listed as `skipped` with the reason, so the report can say
 // they were simulation-only.
@@ -45,16 +47,48 @@ export function settled(machine: Machine): boolean {
  * Settling no longer than needed matters: timers started by the set-up (a bridge's topology-change
  * flag, 35 s after a port forwards) must still run at the script's start on both sides.
  */
-export function bootForFidelity(host: FidelityHost): { machine: Machine; recorder: TraceRecorder } {
+export function bootForFidelity(host: FidelityHost, prelude: readonly string[] = []): { machine: Machine; recorder: TraceRecorder } {
   const machine = new Machine({ seed: host.seed, root: host.root, world: host.world });
   const recorder = new TraceRecorder(machine.sim);
   recorders.set(machine, recorder);
   machine.boot();
-  const limit = machine.sim.now + SETTLE_LIMIT_US;
-  while (!settled(machine) && machine.sim.now < limit) machine.sim.runFor(100_000);
+  runPrelude(machine, prelude);
   machine.sim.runFor(SETTLE_MARGIN_US);
   prepareForScript(machine);
   return { machine, recorder };
+}
+
+/** Runs a script's prelude (splitPrelude) on a booted machine, then lets it settle (see `settled`). */
+export function runPrelude(machine: Machine, prelude: readonly string[]): void {
+  const shell = new Dom0Shell(machine);
+  for (const line of prelude) shell.run(line);
+  const limit = machine.sim.now + SETTLE_LIMIT_US;
+  while (!settled(machine) && machine.sim.now < limit) machine.sim.runFor(100_000);
+}
+
+/** Commands that build the host (the Xen toolstack) rather than use its network. */
+const BUILDERS = new Set(["xm", "xen-create-image"]);
+
+/**
+ * A script's prelude: its leading lines up to the last toolstack command among them (xen-create-image,
+ * xm create… with any sleeps and comments before it). They build the host — in simulation, on both
+ * sides, since the toolstack is simulation-only — before the script proper starts, so a guest the
+ * script creates is realised too. `body` is the script with the prelude's lines blanked (line
+ * numbers stay).
+ */
+export function splitPrelude(script: string): { prelude: string[]; body: string } {
+  const lines = script.split("\n");
+  let end = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.trim();
+    if (text === "" || text.startsWith("#")) continue;
+    const split = splitCommandLine(text);
+    const name = split.ok ? split.value.words[0] : undefined;
+    if (name !== undefined && BUILDERS.has(name)) end = i + 1;
+    else if (name !== "sleep") break;
+  }
+  const prelude = lines.slice(0, end).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  return { prelude, body: [...lines.slice(0, end).map(() => ""), ...lines.slice(end)].join("\n") };
 }
 
 /** What prepareForScript does to both sides, for the report. */

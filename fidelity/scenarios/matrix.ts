@@ -14,7 +14,7 @@ export const SCENARIO_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** Example host → the scenarios (file names without `.sh`) that apply to it. */
 export const MATRIX: Readonly<Record<string, readonly string[]>> = {
-  handbook: ["dhcp", "dom0-internet"],
+  handbook: ["dhcp", "dom0-internet", "handbook-guest"],
   routed: ["guest-gateway-routed", "guest-internet", "traceroute-udp", "traceroute-icmp", "dom0-guest-routed", "dom0-internet"],
   nat: ["dhcp", "guest-gateway-vif-nat", "guest-guest-nat", "guest-internet", "traceroute-udp", "traceroute-icmp", "dom0-guest-nat", "udp-nat-same-port"],
   "nat-dnsmasq": ["dhcp", "guest-gateway-br0", "guest-internet", "traceroute-udp", "traceroute-icmp", "dom0-guest-br0"],

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeFsReader } from "../../../topology/interfaces/index.ts";
 import { worldOfRoot } from "../../../hypervisor/index.ts";
-import { bootForFidelity, compareRuns, describe as describeFrame, diffScript, entriesOf, firstDifference, formatReport, rolesOf, simulateScript, type Roles } from "../../../fidelity/diff/index.ts";
+import { bootForFidelity, compareRuns, describe as describeFrame, diffScript, entriesOf, firstDifference, formatReport, rolesOf, simulateScript, splitPrelude, type Roles } from "../../../fidelity/diff/index.ts";
 import type { ScriptRun, Seen } from "../../../fidelity/types.ts";
 import { decodeFrame } from "../../../netsim/wire/decode.ts";
 
@@ -139,3 +139,27 @@ function relabel(frame: Uint8Array, from: readonly number[], to: readonly number
   for (let i = 0; i + 4 <= out.length; i++) if (from.every((b, k) => out[i + k] === b)) out.set(to, i);
   return out;
 }
+
+describe("a script's prelude", () => {
+  it("is its leading toolstack lines (with the sleeps and comments among them), blanked in the body", () => {
+    const script = "# make a guest\nxen-create-image --hostname testxen\nsleep 1\nxm create testxen.cfg\nsleep 5\non testxen ping -c 1 www\nxm list\n";
+    const { prelude, body } = splitPrelude(script);
+    expect(prelude).toEqual(["xen-create-image --hostname testxen", "sleep 1", "xm create testxen.cfg"]);
+    expect(body).toBe("\n\n\n\nsleep 5\non testxen ping -c 1 www\nxm list\n");
+    expect(splitPrelude("sleep 2\nping -c 1 www\n")).toEqual({ prelude: [], body: "sleep 2\nping -c 1 www\n" });
+  });
+
+  it("builds the handbook's testxen on both sides before the script, and says so", async () => {
+    const handbook = { root: nodeFsReader({ root: "examples/handbook" }), world: worldOfRoot(undefined).value, seed: 1 };
+    const script = "xen-create-image --hostname testxen --dhcp --dir /srv/testxen --size=2G --dist=squeeze --role=udev\nxm create testxen.cfg\non testxen ping -c 1 www\n";
+    let planned: string[] = [];
+    const report = await diffScript({ ...handbook, script, scriptName: "h.sh" }, async (m, s) => {
+      planned = m.guests.all().map((g) => g.name);
+      return { ...simulateScript(m, s), side: "real" };
+    });
+    expect(planned).toEqual(["testxen"]);
+    expect(report.agree).toBe(true);
+    expect(report.interfaces.find((i) => i.iface === "testxen:eth0")).toMatchObject({ status: "agree" });
+    expect(report.notes[0]).toMatch(/^the script's first lines built the host in simulation on both sides/);
+  });
+});
