@@ -1,7 +1,8 @@
 // `udp-echo` (hypervisor/shell/udp-command.ts, xennet's own UDP probe) run for real: the same
 // datagrams — COUNT of SIZE bytes, a 4-byte big-endian sequence number then zeros, one second apart,
 // from SPORT (or an ephemeral port) to HOST:PORT — sent by python3, which then waits a second after
-// the last one, printing the lines the simulated command prints.
+// the last one, printing the lines the simulated command prints. `-S` (no site packages) keeps the
+// interpreter's start-up, which delays the first datagram, short.
 import { parseUdpEcho } from "../../hypervisor/shell/udp-command.ts";
 
 const SCRIPT = `import select, socket, struct, sys, time
@@ -36,5 +37,5 @@ export function udpEchoArgv(args: readonly string[], addressOf: (host: string) =
   if (typeof req === "string") return `udp-echo: ${req.trim()}`;
   const address = addressOf(req.host);
   if (address === undefined) return `udp-echo: ${req.host} is not a world name or an address`;
-  return ["python3", "-c", SCRIPT, address, String(req.port), String(req.srcPort ?? 0), String(req.count), String(req.size)];
+  return ["python3", "-S", "-c", SCRIPT, address, String(req.port), String(req.srcPort ?? 0), String(req.count), String(req.size)];
 }
