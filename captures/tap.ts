@@ -34,13 +34,20 @@ export interface TapOptions {
   readonly filter?: (node: string, dev: string) => boolean;
   /** The host's own node (dom0): its interfaces keep their bare names in the pcapng. */
   readonly hostNode?: string;
+  /**
+   * Keep at most about this many frames, the newest (default: all). A long-running recorder (the web
+   * server's) would otherwise grow without end; the oldest are dropped in blocks of a tenth, so a
+   * push stays O(1) amortised.
+   */
+  readonly maxFrames?: number;
 }
 
 const key = (node: string, dev: string) => `${node}\u0000${dev}`;
 
 /** Records frames from the trace bus for capture files. */
 export class TraceRecorder {
-  private readonly frames: TappedFrame[] = [];
+  private frames: TappedFrame[] = [];
+  private droppedFrames = 0;
   private readonly points = new Map<string, TapPoint>();
   /** The last record of each frame object, for attaching what happened to it next. */
   private readonly lastRecordOf = new WeakMap<Uint8Array, TappedFrame>();
@@ -63,6 +70,11 @@ export class TraceRecorder {
   /** Every interface that saw a frame, in the order each first did. */
   interfaces(): readonly TapPoint[] {
     return [...this.points.values()];
+  }
+
+  /** How many of the oldest frames were dropped to respect `maxFrames`. */
+  get dropped(): number {
+    return this.droppedFrames;
   }
 
   /** Every recorded frame in time order. */
@@ -126,6 +138,12 @@ export class TraceRecorder {
     if (!this.points.has(k)) this.points.set(k, { node, dev });
     const rec: TappedFrame = { node, dev, timeMicros: time, direction, frame, comments: [] };
     this.frames.push(rec);
+    const max = this.options.maxFrames;
+    if (max !== undefined && this.frames.length > max) {
+      const cut = this.frames.length - max + Math.ceil(max / 10);
+      this.frames = this.frames.slice(cut);
+      this.droppedFrames += cut;
+    }
     this.lastRecordOf.set(frame, rec);
     if (direction === "rx") this.lastRxOn.set(k, rec);
   }

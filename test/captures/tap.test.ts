@@ -60,6 +60,20 @@ describe("TraceRecorder", () => {
     expect(file.value.packets.map((p) => p.comment)).toEqual(["sent by peth0", "received on eth0; eth0: dropped (not-for-us)"]);
   });
 
+  it("keeps about maxFrames of the newest frames, dropping the oldest in blocks", () => {
+    const { sim, a } = twoHosts();
+    const tap = new TraceRecorder(sim, { maxFrames: 10 });
+    for (let i = 0; i < 25; i++) sim.schedule(i * 1000, () => a.transmit(request()));
+    sim.runUntilIdle();
+    // 50 records (each frame sent and received); every overflow cuts back to 9, a tenth under 10.
+    expect(tap.records().length).toBeLessThanOrEqual(10);
+    expect(tap.records().length + tap.dropped).toBe(50);
+    expect(tap.records().at(-1)!.timeMicros).toBeGreaterThan(24_000);
+    const file = readCapture(tap.pcapOf("router", "eth0"));
+    if (!file.ok) throw new Error("unreadable capture");
+    expect(file.value.packets.length).toBe(tap.records().filter((r) => r.node === "router").length);
+  });
+
   it("is byte-identical for the same seed", () => {
     const run = () => {
       const { sim, a } = twoHosts(7);

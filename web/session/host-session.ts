@@ -30,6 +30,9 @@ export interface SessionOptions {
   readonly historyLimit?: number;
 }
 
+/** Frames the pcap downloads keep (the newest): a server left running must not grow without end. */
+export const MAX_RECORDED_FRAMES = 500_000;
+
 /** The most events GET /api/events returns at once. */
 export const MAX_EVENTS_PER_REQUEST = 10_000;
 
@@ -44,7 +47,7 @@ export class HostSession {
 
   constructor(private readonly options: SessionOptions) {
     this.machine = new Machine({ seed: options.seed, root: options.root, world: options.world });
-    this.recorder = new TraceRecorder(this.machine.sim, { hostNode: "dom0" });
+    this.recorder = new TraceRecorder(this.machine.sim, { hostNode: "dom0", maxFrames: MAX_RECORDED_FRAMES });
     this.history = new EventHistory(options.historyLimit ?? MAX_HISTORY);
     this.feed = new EventFeed(this.machine, this.recorder, this.history);
     this.machine.boot();
