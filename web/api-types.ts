@@ -157,7 +157,9 @@ export type ClockCommand =
   | { readonly action: "step" }
   | { readonly action: "back" }
   | { readonly action: "speed"; readonly speed: number }
-  | { readonly action: "advance"; readonly seconds: number };
+  | { readonly action: "advance"; readonly seconds: number }
+  /** The cursor to the last event and the simulation's time: where the graph is (added by the lead). */
+  | { readonly action: "live" };
 
 /** One layer of a decoded frame. */
 export interface LayerView {

@@ -1,5 +1,6 @@
 // The header's playback controls for the simulation's virtual clock (POST /api/clock): back,
-// play/pause, step, speed in simulated seconds per real second, and the cursor's simulated time.
+// play/pause, step, speed in simulated seconds per real second, the cursor's simulated time, and
+// `live` (back to the last event) while the cursor is behind the simulation.
 
 import type { ClockCommand, ClockState } from "../api-types.ts";
 import { api } from "./api.ts";
@@ -33,6 +34,7 @@ export class ClockBar {
   private readonly time = h("span", { id: "clock-time", class: "clock-time", title: "simulated time of the playback cursor" }, "t = –");
   private readonly seq = h("span", { id: "clock-seq", class: "clock-seq" });
   private readonly play = h("button", { id: "clock-play", class: "btn icon", title: "play / pause", onclick: () => this.toggle() }, icon("play"));
+  private readonly live = h("button", { id: "clock-live", class: "btn", title: "back to now: the last event, where the simulation is", hidden: true, onclick: () => this.send({ action: "live" }) }, "live");
   private readonly speed = h("select", { id: "clock-speed", title: "simulated seconds per real second", onchange: () => this.send({ action: "speed", speed: Number(this.speed.value) }) });
 
   constructor(private readonly onChange: (c: ClockState) => void = () => undefined) {
@@ -45,6 +47,7 @@ export class ClockBar {
       this.speed,
       this.time,
       this.seq,
+      this.live,
     );
   }
 
@@ -53,6 +56,7 @@ export class ClockBar {
     this.state = c;
     this.time.textContent = `t = ${seconds(c.now)}`;
     this.seq.textContent = `event ${c.cursor} / ${c.latest}`;
+    this.live.hidden = c.cursor >= c.latest;
     this.play.replaceChildren(icon(c.playing ? "pause" : "play"));
     this.play.classList.toggle("active", c.playing);
     if (SPEEDS.includes(c.speed)) this.speed.value = String(c.speed);

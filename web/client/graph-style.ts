@@ -69,6 +69,8 @@ const overlays: cytoscape.StylesheetJson = [
   { selector: "edge.trace", style: { "line-color": COLOURS.trace, width: 4, "z-index": 20 } },
   { selector: "node.trace", style: { "border-color": COLOURS.trace, "border-width": 3 } },
   { selector: ".trace-focus, .frame-focus", style: { "overlay-color": COLOURS.trace, "overlay-opacity": 0.18, "overlay-padding": 6 } },
+  // Stepped back to before this node existed (time-travel.ts).
+  { selector: "node.future, edge.future", style: { opacity: 0.2 } },
   { selector: "node.dot", style: { width: 12, height: 12, shape: "ellipse", "background-color": COLOURS.frame, "border-width": 1.5, "border-color": "#fff", label: "", "z-index": 50, "z-compound-depth": "top" } },
   { selector: "node.dot.arp", style: { "background-color": "#8e44ad" } },
   { selector: "node.dot.dhcp", style: { "background-color": "#16a085" } },

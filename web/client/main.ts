@@ -3,7 +3,7 @@
 // panel's tabs (trace, domains, check, frame) to the JSON API of web/api-types.ts. Exposes
 // `window.xennet` for the browser tests and the 1 000-guest benchmark (`renderGraph`).
 
-import type { LiveGraph, SimEvent } from "../api-types.ts";
+import type { ClockState, LiveGraph, SimEvent } from "../api-types.ts";
 import { api } from "./api.ts";
 import { CheckPanel } from "./check-panel.ts";
 import { ClockBar } from "./clock-bar.ts";
@@ -18,6 +18,7 @@ import { GraphView } from "./graph-view.ts";
 import { ModelsView } from "./models-view.ts";
 import { Selection } from "./selection.ts";
 import { TracePanel } from "./trace-panel.ts";
+import { TimeTravel } from "./time-travel.ts";
 import { tracePath } from "./trace-path.ts";
 
 /** The page: one live graph and its panels. */
@@ -43,13 +44,15 @@ class App {
       this.view.mark("trace-focus", []);
     },
   });
+  private readonly travel = new TimeTravel();
+  /** The cursor the graph shows when it is behind the simulation (stepped back), else undefined. */
+  private pastCursor: number | undefined;
   private readonly feed = new EventFeed({
     event: (e, live) => this.onEvent(e, live),
-    clock: (c) => this.clock.show(c),
+    clock: (c) => this.onClock(c),
     rewound: (cursor) => {
       this.dots.clear();
       this.events.truncate(cursor);
-      this.graphChanged();
     },
   });
   private refreshing: Promise<void> | undefined;
@@ -102,13 +105,37 @@ class App {
     byId("host-model").textContent = `${graph.model} model`;
     this.trace.update(graph);
     this.selection.refresh((id) => this.view.node(id));
+    this.showPast();
   }
 
   private graphChanged(): void {
     void this.refreshGraph();
   }
 
+  /** Shows the clock; behind the simulation, draws the nodes' states at the cursor (time-travel.ts). */
+  private onClock(c: ClockState): void {
+    this.clock.show(c);
+    if (c.cursor < c.latest) {
+      this.pastCursor = c.cursor;
+      this.showPast();
+    } else if (this.pastCursor !== undefined) {
+      this.pastCursor = undefined;
+      this.view.mark("future", []);
+      this.graphChanged();
+    }
+  }
+
+  /** Applies the states at the past cursor over the graph of now. */
+  private showPast(): void {
+    if (this.pastCursor === undefined) return;
+    const at = this.travel.at(this.pastCursor);
+    for (const [id, state] of at.states) this.view.setState(id, state);
+    const edges = [...at.future].flatMap((id) => this.view.cy.getElementById(id).connectedEdges().map((e) => e.id()));
+    this.view.mark("future", [...at.future, ...edges]);
+  }
+
   private onEvent(e: SimEvent, live: boolean): void {
+    this.travel.add(e);
     this.events.add(e);
     this.clock.seen(e.time);
     switch (e.kind) {

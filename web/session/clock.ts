@@ -82,6 +82,8 @@ export class PlaybackClock {
         return this.step();
       case "back":
         return this.back();
+      case "live":
+        return this.goLive();
       case "advance":
         if (typeof c.seconds !== "number" || !Number.isFinite(c.seconds) || c.seconds < 0 || c.seconds > 7 * 86400) throw new RequestError(400, "advance: seconds must be 0 to 604800");
         return this.advance(Math.round(c.seconds * SECOND));

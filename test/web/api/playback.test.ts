@@ -38,6 +38,7 @@ describe("the playback clock", () => {
     expect((await call<{ events: SimEvent[] }>(server, "GET", `/api/events?after=${live.cursor - 3}`)).body.events.map((e) => e.seq)).toEqual([live.cursor - 2]);
     const forward = await clock({ action: "step" });
     expect(forward).toMatchObject({ cursor: back1.cursor, now: back1.now, latest: live.latest });
+    expect(await clock({ action: "live" })).toMatchObject({ cursor: live.latest, now: live.now });
   });
 
   it("refuses malformed commands with 400", async () => {

@@ -154,6 +154,30 @@ describe.runIf(shouldRunBrowser())("the web view in chromium (handbook host)", (
     expect(await colour()).toBe(running);
   });
 
+  it("stepped back to before testxen existed, fades its box and shows its old state; `live` brings now back", async () => {
+    const created = await page.evaluate(async () => {
+      const { events } = (await (await fetch("/api/events?after=0")).json()) as { events: { seq: number; kind: string; name?: string }[] };
+      return events.find((e) => e.kind === "domain" && e.name === "testxen")!.seq;
+    });
+    await page.evaluate(async (first) => {
+      const back = async () => (await (await fetch("/api/clock", { method: "POST", headers: { "content-type": "application/json" }, body: '{"action":"back"}' })).json()) as { cursor: number };
+      while ((await back()).cursor >= first);
+    }, created);
+    const faded = (id: string) => page.evaluate((n) => (window as unknown as Win).xennet.cy.getElementById(n).hasClass("future"), id);
+    await page.waitForFunction(() => (window as unknown as Win).xennet.cy.getElementById("domU:testxen").hasClass("future"), undefined, { timeout: 20_000 });
+    expect(await faded("dom0:vif1.0")).toBe(true);
+    expect(await faded("dom0:eth0")).toBe(false);
+    await page.locator("#clock-live").waitFor();
+    await screenshot(page, "05b-stepped-back");
+    // One step forward replays the creation: the box is there again, not yet running.
+    await page.click("#clock-step");
+    await page.waitForFunction(() => !(window as unknown as Win).xennet.cy.getElementById("domU:testxen").hasClass("future"), undefined, { timeout: 20_000 });
+    await page.click("#clock-live");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>("#clock-live")?.hidden === true, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as unknown as Win).xennet.cy.nodes(".future").length === 0);
+    expect(await page.evaluate(() => (window as unknown as Win).xennet.cy.getElementById("domU:testxen").data("state"))).not.toBe("paused");
+  });
+
   it("traces testxen → www and lights the path hop by hop", async () => {
     await shellLine(page, "sleep 30"); // testxen boots and its dhclient gets a lease
     await page.click("#tab-btn-trace");
