@@ -14,9 +14,11 @@
 // timestamp. Timing follows the main loop: one request per interval (-i, 1 s), and once -c
 // requests are out, exit when every one is answered (reply or error) or after max(2 × the largest
 // rtt, interval) — the linger time (-W, 10 s) when nothing was received. The statistics: loss
-// truncated to a whole percent, `time` from start to end in ms, mdev the integer square root of the
-// mean square minus the squared mean (in µs), `pipe N` the most requests outstanding at once; the
-// line after the summary ends with a newline even when it is empty.
+// truncated to a whole percent, `time` from the start to the last request sent in ms (finish()
+// reads `cur_time`, which only pinger() sets: a ping whose answers are errors that come 3 s later
+// still says `time 1000ms` for two requests), mdev the integer square root of the mean square minus
+// the squared mean (in µs), `pipe N` the most requests outstanding at once (after the rtt line's
+// ", ", or alone); the line after the summary ends with a newline even when it is empty.
 import type { RandomStream } from "../engine/random.ts";
 import type { Ipv4Stack } from "../l3/ipv4-stack.ts";
 import type { RawIcmpSocket } from "../l3/raw-sockets.ts";
@@ -66,6 +68,8 @@ export class Ping {
   private tsum2 = 0;
   private pipesize = -1;
   private startTime = 0;
+  /** iputils' `cur_time`: when the last request left. */
+  private lastSendTime = 0;
   private readonly seen = new Set<number>();
   private timer: { cancel(): void } | null = null;
   private onDone: ((p: Ping) => void) | undefined;
@@ -122,6 +126,7 @@ export class Ping {
     const seq = (this.ntransmitted + 1) & 0xffff;
     const err = this.sock!.send(o.dst, encodeIcmp({ kind: "echo-request", ident: this.ident, seq, data: this.payload() }));
     this.ntransmitted++;
+    this.lastSendTime = this.stack.sim.now;
     if (err !== undefined) {
       this.lines.push(`ping: sendmsg: ${errnoText(err)}`);
       this.nerrors++;
@@ -202,7 +207,7 @@ export class Ping {
     if (this.exitCode !== undefined) return;
     this.timer?.cancel();
     const host = this.options.host ?? ipv4ToString(this.options.dst);
-    const elapsed = Math.floor((this.stack.sim.now - this.startTime) / 1000);
+    const elapsed = Math.floor((this.lastSendTime - this.startTime) / 1000);
     let summary = `${this.ntransmitted} packets transmitted, ${this.nreceived} received`;
     if (this.nrepeats > 0) summary += `, +${this.nrepeats} duplicates`;
     if (this.nerrors > 0) summary += `, +${this.nerrors} errors`;
@@ -214,7 +219,7 @@ export class Ping {
       const mdev = llsqrt(Math.floor(this.tsum2 / n) - avg * avg);
       tail = `rtt min/avg/max/mdev = ${ms(this.tmin)}/${ms(avg)}/${ms(this.tmax)}/${ms(mdev)} ms`;
     }
-    if (this.pipesize > 1) tail += `, pipe ${this.pipesize}`;
+    if (this.pipesize > 1) tail += `${tail === "" ? "" : ", "}pipe ${this.pipesize}`;
     this.lines.push("", `--- ${host} ping statistics ---`, summary, tail);
     this.exit(this.nreceived > 0 ? 0 : 1);
   }
