@@ -29,6 +29,11 @@
 //   GET  /api/pcap/:node/:dev          → application/vnd.tcpdump.pcap, file NODE_DEV.pcap
 //   GET  /api/pcapng                   → application/x-pcapng, the whole host with comments
 
+// The trace and check answers are exactly what `xennet trace --json` and `xennet check --json`
+// print: their types live where those answers are made.
+export type { Hop as TraceHop, TraceResult } from "../hypervisor/trace/index.ts";
+export type { CheckReport, ReportDiagnostic as CheckDiagnostic } from "../hypervisor/check/index.ts";
+
 /** Error body, with the HTTP status. */
 export interface ApiError {
   readonly error: string;

@@ -2,8 +2,8 @@
 // turned into `ApiFailure` carrying the server's message (and located diagnostics when it has them).
 
 import type {
-  ClockCommand, ClockState, CommandResult, ConsoleView, DiagnosticView, DomainsView, FileSaved, FileView,
-  FrameDetail, LiveGraph, SimEvent, TraceRequestBody,
+  CheckReport, ClockCommand, ClockState, CommandResult, ConsoleView, DiagnosticView, DomainsView, FileSaved, FileView,
+  FrameDetail, LiveGraph, SimEvent, TraceRequestBody, TraceResult,
 } from "../api-types.ts";
 
 /** A failed API call: the HTTP status and the server's `ApiError`. */
@@ -27,41 +27,6 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiFailure(res.status, err.error ?? `${method} ${path}: HTTP ${res.status}`, err.diagnostics ?? []);
   }
   return json as T;
-}
-
-/** The hop list `xennet trace --json` prints. */
-export interface TraceHop {
-  readonly node: string;
-  readonly in?: string;
-  readonly out?: string;
-  readonly action: string;
-  readonly detail: string;
-  readonly ttl?: number;
-}
-
-/** The whole `xennet trace --json` answer. */
-export interface TraceResult {
-  readonly from: string;
-  readonly to: string;
-  readonly proto: string;
-  readonly request: readonly TraceHop[];
-  readonly reply: readonly TraceHop[];
-  readonly delivered: boolean;
-  readonly error?: string;
-}
-
-/** One diagnostic of `check --json` (it adds a hint to DiagnosticView). */
-export interface CheckDiagnostic extends DiagnosticView {
-  readonly hint?: string;
-}
-
-/** The whole `xennet check --json` answer. */
-export interface CheckReport {
-  readonly host?: string;
-  readonly model?: string;
-  readonly diagnostics: readonly CheckDiagnostic[];
-  readonly reachability?: readonly { from: string; to: string; ok: boolean; afterSeconds?: number | null; via?: string }[];
-  readonly bootSeconds?: number;
 }
 
 const enc = encodeURIComponent;

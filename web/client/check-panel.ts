@@ -3,7 +3,8 @@
 // the file in the editor at that line — and the reachability table. Saving a file re-checks and
 // tells the page to fetch the graph again, so an edit shows on the drawing.
 
-import { api, type CheckDiagnostic, type CheckReport } from "./api.ts";
+import type { CheckDiagnostic, CheckReport } from "../api-types.ts";
+import { api } from "./api.ts";
 import { h } from "./dom.ts";
 import { FileEditor } from "./file-editor.ts";
 
@@ -42,8 +43,8 @@ export class CheckPanel {
     const boot = r.bootSeconds !== undefined ? `, booted in ${r.bootSeconds} s` : "";
     this.summary.textContent = `${r.host ?? "host"} (${r.model ?? "?"} model${boot}): ${count("error")} error(s), ${count("warning")} warning(s)`;
     this.list.replaceChildren(...r.diagnostics.map((d) => this.item(d)));
-    const rows = (r.reachability ?? []).map((x) => h("tr", { class: x.ok ? "ok" : "bad" },
-      h("td", {}, x.from), h("td", {}, x.to), h("td", {}, x.ok ? "ok" : "FAIL"), h("td", {}, x.afterSeconds != null ? `${x.afterSeconds} s` : ""), h("td", {}, x.via ?? "")));
+    const rows = r.reachability.map((x) => h("tr", { class: x.ok ? "ok" : "bad" },
+      h("td", {}, x.from), h("td", {}, x.to), h("td", {}, x.ok ? "ok" : "FAIL"), h("td", {}, x.afterSeconds != null ? `${x.afterSeconds} s` : ""), h("td", {}, x.via)));
     this.reach.replaceChildren(...(rows.length > 0 ? [h("tr", {}, ...["from", "to", "result", "after", "via"].map((c) => h("th", {}, c))), ...rows] : []));
   }
 

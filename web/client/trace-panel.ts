@@ -5,7 +5,8 @@
 // pointing at a hop focuses its stretch.
 
 import type { LiveGraph, TraceRequestBody } from "../api-types.ts";
-import { api, type TraceHop, type TraceResult } from "./api.ts";
+import type { TraceHop, TraceResult } from "../api-types.ts";
+import { api } from "./api.ts";
 import { h } from "./dom.ts";
 
 /** What the trace tab asks of the graph. */
@@ -70,7 +71,7 @@ export class TracePanel {
 
   private show(r: TraceResult): void {
     const perHop = this.graph.showTrace(r.request);
-    const verdict = r.delivered ? h("p", { class: "ok", id: "trace-verdict" }, `delivered to ${r.to} and answered`) : h("p", { class: "error", id: "trace-verdict" }, r.error ?? `not delivered to ${r.to}`);
+    const verdict = r.delivered ? h("p", { class: "ok", id: "trace-verdict" }, `delivered to ${r.to} and answered`) : h("p", { class: "error", id: "trace-verdict" }, `not delivered to ${r.to}`);
     this.result.replaceChildren(
       h("h4", {}, `${r.proto} from ${r.from} to ${r.to} — request`),
       this.hopList(r.request, perHop),

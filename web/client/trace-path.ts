@@ -4,7 +4,7 @@
 // through the drawing, so every hop lights up its own stretch of edges.
 
 import type cytoscape from "cytoscape";
-import type { TraceHop } from "./api.ts";
+import type { TraceHop } from "../api-types.ts";
 
 /** The drawn elements of one hop: its devices, and the edges from the previous hop to it. */
 export interface HopElements {

@@ -4,7 +4,7 @@
 
 import cytoscape from "cytoscape";
 import { describe, expect, it } from "vitest";
-import type { TraceHop } from "../../../web/client/api.ts";
+import type { TraceHop } from "../../../web/api-types.ts";
 import { resolveDevice, resolveNode, tracePath } from "../../../web/client/trace-path.ts";
 
 /** The handbook host with testxen, as web/session/live-graph.ts draws it. */
@@ -24,7 +24,7 @@ function handbook(): cytoscape.Core {
   });
 }
 
-const hop = (node: string, action: string, io: { in?: string; out?: string }): TraceHop => ({ node, action, detail: "", ...io });
+const hop = (node: string, action: TraceHop["action"], io: { in?: string; out?: string }): TraceHop => ({ node, action, detail: "", ...io });
 
 describe("tracePath", () => {
   it("resolves trace names to drawn ids: dom0's devices, a guest's, the world's nodes", () => {
