@@ -22,8 +22,12 @@ export function domainsView(machine: Machine): DomainsView {
   const rows = listed.ok ? listed.value : [];
   const domains = rows.map((r) => ({ name: r.name, id: r.domid, memory: r.memMiB, vcpus: r.vcpus, state: r.state, time: Math.round(r.cpuSeconds * 10) / 10 }));
   const configs = loadHost(machine.xen.fs).value.domains.map((d) => d.file.slice("/etc/xen/".length)).filter((f) => !f.includes("/")).sort();
-  const saved = [...(machine.xen.fs.listDir(SAVE_DIR) ?? [])].sort();
-  return { domains, configs, saved };
+  return { domains, configs, saved: savedDomains(machine) };
+}
+
+/** The save files `xm restore` can read (under SAVE_DIR), by name. */
+export function savedDomains(machine: Machine): string[] {
+  return [...(machine.xen.fs.listDir(SAVE_DIR) ?? [])].sort();
 }
 
 /** The console of a domain as xenconsoled holds it for the next client. */

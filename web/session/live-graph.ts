@@ -12,7 +12,7 @@ import { BridgePort, type NetDev } from "../../netsim/l2/index.ts";
 import { ipv4ToString, macToString } from "../../netsim/wire/address.ts";
 import type { LiveEdge, LiveGraph, LiveNode } from "../api-types.ts";
 import { deviceNodeId, DOM0, DOM0_STACK, domainNodeId, edgeId, vifFronts, vifStackKind, worldNodeId } from "./graph-ids.ts";
-import { SAVE_DIR } from "./domains.ts";
+import { SAVE_DIR, savedDomains } from "./domains.ts";
 
 type Data = Record<string, string | number | boolean>;
 
@@ -110,7 +110,7 @@ function addDomain(g: GraphBuilder, machine: Machine, dom: Domain): void {
 /** A guest saved to a file (xm save, xendomains stop) is drawn as a box with no network: its vifs are gone. */
 function addSaved(g: GraphBuilder, machine: Machine): void {
   const running = new Set(g.nodes.filter((n) => n.kind === "domain").map((n) => n.label));
-  for (const file of [...(machine.xen.fs.listDir(SAVE_DIR) ?? [])].sort()) {
+  for (const file of savedDomains(machine)) {
     if (!running.has(file)) g.node({ id: domainNodeId(file), kind: "domain", label: file, state: "saved", data: { file: `${SAVE_DIR}/${file}` } });
   }
 }
