@@ -3,12 +3,9 @@
 // and the page's own renderGraph() on a synthetic LiveGraph of N guests — timed from the call to
 // the second painted frame — then a zoom's repaint. Needs /usr/bin/chromium.
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { startServer } from "../web/server/index.ts";
+import { CHROMIUM, launchChromium } from "./chromium.ts";
 import { syntheticGraph } from "./synthetic-graph.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 type Win = { xennet: { ready: Promise<void>; renderGraph(g: unknown): Promise<number>; cy: import("cytoscape").Core } };
 
@@ -16,7 +13,7 @@ type Win = { xennet: { ready: Promise<void>; renderGraph(g: unknown): Promise<nu
 export async function benchWebGraph(n: number): Promise<Record<string, number | string>> {
   if (!existsSync(CHROMIUM)) return { scenario: `web-graph-${n}`, skipped: `${CHROMIUM} is not installed` };
   const server = await startServer({ root: "examples/handbook", port: 0 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(server.url);

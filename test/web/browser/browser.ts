@@ -4,10 +4,10 @@
 
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../../../bench/chromium.ts";
 
-/** Debian's chromium. */
-export const CHROMIUM = "/usr/bin/chromium";
+export { launchChromium };
 
 /** Where the tests save their screenshots. */
 export const SCREENSHOTS = join(process.cwd(), "test-output", "screenshots");
@@ -17,15 +17,6 @@ export function shouldRunBrowser(): boolean {
   if (existsSync(CHROMIUM) || process.env.CI) return true;
   console.warn(`skipping the web view's browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
   return false;
-}
-
-/** Launches headless chromium; throws (failing the test) when it is missing. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
 }
 
 /** A page at 1400×900 that records console errors and uncaught exceptions into `errors`. */
