@@ -91,21 +91,39 @@ function delbr(host: HostNode, io: Io, [name]: readonly string[]): number {
   return 0;
 }
 
-function addif(host: HostNode, io: Io, [brname, ...ifnames]: readonly string[]): number {
+/**
+ * brctl's loop over `addif BRIDGE IF...` / `delif BRIDGE IF...`: the lookups and failures both
+ * share (`cant` is "can't add eth0 to bridge xenbr0"-style), then `change`, which returns brctl's
+ * message when it fails; a changed port follows the bridge's promiscuity.
+ */
+function eachPort(
+  host: HostNode, io: Io, [brname, ...ifnames]: readonly string[],
+  cant: (ifname: string) => string,
+  change: (br: Bridge, dev: NetDev, ifname: string) => string | undefined,
+): number {
+  const fail = (text: string) => (io.err(text), 1);
   for (const ifname of ifnames) {
     const dev = host.device(ifname);
     const br = bridgeNamed(host, brname!);
-    const fail = (text: string) => (io.err(text), 1);
     if (dev === undefined) return fail(`interface ${ifname} does not exist!\n`);
     if (br === "ENODEV") return fail(`bridge ${brname} does not exist!\n`);
-    if (br === "EOPNOTSUPP") return fail(`can't add ${ifname} to bridge ${brname}: ${strerror(br)}\n`);
-    if (dev.kind === "bridge") return fail(`device ${ifname} is a bridge device itself; can't enslave a bridge device to a bridge device.\n`);
-    if (dev.sink instanceof BridgePort) return fail(`device ${ifname} is already a member of a bridge; can't enslave it to bridge ${brname}.\n`);
-    const res = br.addPort(dev, linkSpeed(dev));
-    if (!res.ok) return fail(`can't add ${ifname} to bridge ${brname}: ${strerror(res.errno as Errno | MoreErrno)}\n`);
+    if (br === "EOPNOTSUPP") return fail(`${cant(ifname)}: ${strerror(br)}\n`);
+    const error = change(br, dev, ifname);
+    if (error !== undefined) return fail(error);
     syncPromiscuity(dev, host.flags(dev));
   }
   return 0;
+}
+
+function addif(host: HostNode, io: Io, args: readonly string[]): number {
+  const brname = args[0];
+  const cant = (ifname: string) => `can't add ${ifname} to bridge ${brname}`;
+  return eachPort(host, io, args, cant, (br, dev, ifname) => {
+    if (dev.kind === "bridge") return `device ${ifname} is a bridge device itself; can't enslave a bridge device to a bridge device.\n`;
+    if (dev.sink instanceof BridgePort) return `device ${ifname} is already a member of a bridge; can't enslave it to bridge ${brname}.\n`;
+    const res = br.addPort(dev, linkSpeed(dev));
+    return res.ok ? undefined : `${cant(ifname)}: ${strerror(res.errno as Errno | MoreErrno)}\n`;
+  });
 }
 
 /** port_cost asks ethtool for the speed: a NIC with a link reports its cable's, the others nothing. */
@@ -114,18 +132,10 @@ function linkSpeed(dev: NetDev): { speedMbps?: number } {
   return cable !== null && dev.hasCarrier ? { speedMbps: cable.bitsPerSecond / 1e6 } : {};
 }
 
-function delif(host: HostNode, io: Io, [brname, ...ifnames]: readonly string[]): number {
-  for (const ifname of ifnames) {
-    const dev = host.device(ifname);
-    const br = bridgeNamed(host, brname!);
-    const fail = (text: string) => (io.err(text), 1);
-    if (dev === undefined) return fail(`interface ${ifname} does not exist!\n`);
-    if (br === "ENODEV") return fail(`bridge ${brname} does not exist!\n`);
-    if (br === "EOPNOTSUPP") return fail(`can't delete ${ifname} from ${brname}: ${strerror(br)}\n`);
-    if (!br.removePort(dev).ok) return fail(`device ${ifname} is not a slave of ${brname}\n`);
-    syncPromiscuity(dev, host.flags(dev));
-  }
-  return 0;
+function delif(host: HostNode, io: Io, args: readonly string[]): number {
+  const brname = args[0];
+  return eachPort(host, io, args, (ifname) => `can't delete ${ifname} from ${brname}`, (br, dev, ifname) =>
+    br.removePort(dev).ok ? undefined : `device ${ifname} is not a slave of ${brname}\n`);
 }
 
 /** strtotimeval: sscanf("%lf") reads a leading number; the kernel gets it in 1/100 s. */
